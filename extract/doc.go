@@ -1,0 +1,81 @@
+// Package extract turns documents into typed, validated Go values with the
+// OpenAI Responses API and Structured Outputs.
+//
+// # One call, one value
+//
+// Describe the record as a Go struct. Field tags say what the model sees and
+// what a good answer is:
+//
+//	type Invoice struct {
+//		Vendor   string  `json:"vendor"`
+//		Number   string  `json:"invoice_number" jsonschema:"description=as printed on the invoice"`
+//		Currency string  `json:"currency" validate:"oneof=USD EUR GBP"`
+//		Total    float64 `json:"total" validate:"gte=0"`
+//	}
+//
+//	client := openai.NewClient() // reads OPENAI_API_KEY and OPENAI_BASE_URL
+//	ex := &extract.Extractor{Client: &client.Responses}
+//	inv, res, err := extract.One[Invoice](ctx, ex, extract.Text(doc))
+//
+// One reflects Invoice into a strict JSON Schema (package schema), sends it as
+// text.format with strict: true, decodes the answer strictly, validates it and
+// returns the value together with a [Result]: attempts, each attempt's
+// errors, response IDs, tokens (input, cached, output, reasoning), latency.
+//
+// # Never trust the server
+//
+// OpenAI honours strict mode, but Azure deployments, vLLM, Ollama and proxies
+// may not. Every answer is decoded strictly — unknown fields, missing fields,
+// nulls where none are allowed, wrong types and integer overflow are errors
+// with JSON pointers — and then validated with the struct's validate tags
+// (one shared go-playground validator, [Validator]) and the type's own
+// Validate() error method, if it has one.
+//
+// # Re-asking
+//
+// When an answer fails, the model is asked again with a compact list of the
+// problems — "/lines/2/unit_price: must be >= 0 (got -3)" — and the previous
+// answer, to fix only those ([Correction]). With Store false (the default,
+// documents are not kept on the server) the re-ask re-sends the document, the
+// previous answer and the correction; with Store true it uses
+// previous_response_id and sends only the correction. MaxAttempts bounds the
+// requests; when they run out, the error is an [*InvalidError] holding every
+// attempt's errors and the last raw answer.
+//
+// # Outcomes
+//
+// Errors are typed, for errors.Is and errors.As:
+//
+//   - [ErrRefused] ([*RefusalError]): the model refused; not retried.
+//   - [ErrIncomplete] ([*IncompleteError]): cut off at max_output_tokens; the
+//     request is retried once with double the budget (up to MaxOutputTokensCap)
+//     before this is returned. An answer cut off by reasoning says so.
+//   - [ErrContentFilter]: stopped by the content filter.
+//   - [ErrFailed] ([*ResponseError]): the response failed (response.error).
+//   - [*APIError]: an HTTP error answer, with its type, code, param and
+//     message; a 400 invalid_json_schema carries Quarry's lint findings for
+//     the schema sent. It unwraps to *openai.Error.
+//   - [ErrInvalid] ([*InvalidError]): every attempt broke the schema.
+//   - [ErrInput] ([*InputError]): an input could not be sent.
+//
+// Rate limits (429), server errors and dropped connections are retried by the
+// openai-go client itself (option.WithMaxRetries, honouring Retry-After);
+// re-asks never retry those. Result.Requests and Result.RateLimited count them.
+//
+// # Inputs
+//
+// [Text], [Image] and [ImageFile] (PNG, JPEG, WebP, GIF as input_image data
+// URLs), [PDF] and [PDFFile] (as input_file, up to 50 MB). Several inputs form
+// one document, sent as one user message after the instructions, so that the
+// stable prefix (instructions, schema) can be served from the prompt cache.
+//
+// # Schemas without a Go type
+//
+// [JSONSchema] makes a [Spec] from a JSON Schema document; [Extractor.Extract]
+// runs it and returns the valid answer as JSON.
+//
+// # Testing
+//
+// Package extracttest is an in-process fake of the Responses API speaking the
+// real wire format; point the client at it with option.WithBaseURL.
+package extract

@@ -1,0 +1,209 @@
+package extract
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/openai/openai-go/v3"
+	"github.com/openai/openai-go/v3/option"
+
+	"github.com/seed0611af48/quarry/schema"
+)
+
+// Spec says what to extract: a strict JSON Schema and the check an answer
+// must pass. One and Many build it from a Go type; JSONSchema builds it from a
+// JSON Schema document.
+type Spec struct {
+	// Name is the text.format name (^[a-zA-Z0-9_-]{1,64}$).
+	Name string
+	// Schema is the strict JSON Schema sent as text.format.schema.
+	Schema json.RawMessage
+	// Check decodes and validates an answer and returns every problem found,
+	// or nil when the answer is good. It is called once per attempt.
+	Check func(answer []byte) []*schema.FieldError
+}
+
+// One extracts a value of type T from the inputs: it sends T's strict schema,
+// decodes the answer strictly, validates it (validate tags, then T's
+// Validate method) and re-asks with the exact errors, up to MaxAttempts.
+//
+// The Result is returned with errors too, so the attempts and tokens spent
+// are known either way. A slice type T (say []Line) is wrapped in an object
+// at the root, as strict mode requires, and unwrapped here.
+func One[T any](ctx context.Context, ex *Extractor, inputs ...Input) (T, *Result, error) {
+	var zero T
+	s, err := schema.For[T]()
+	if err != nil {
+		return zero, nil, err
+	}
+	var out T
+	spec := Spec{Name: s.Name, Schema: s.JSON, Check: func(answer []byte) []*schema.FieldError {
+		var v T
+		if errs := Decode(s, answer, &v); len(errs) > 0 {
+			return errs
+		}
+		out = v
+		return nil
+	}}
+	if _, res, err := ex.Extract(ctx, spec, inputs...); err != nil {
+		return zero, res, err
+	} else {
+		return out, res, nil
+	}
+}
+
+// Many extracts a list of T: One[[]T].
+func Many[T any](ctx context.Context, ex *Extractor, inputs ...Input) ([]T, *Result, error) {
+	return One[[]T](ctx, ex, inputs...)
+}
+
+// Decode decodes an answer strictly into v (a pointer to s.Type) and
+// validates it, returning every problem with its JSON pointer. A wrapped
+// list root (s.ListKey) is unwrapped.
+func Decode(s *schema.Schema, answer []byte, v any) []*schema.FieldError {
+	if err := s.Decode(answer, v); err != nil {
+		var de *schema.DecodeError
+		if errors.As(err, &de) {
+			return de.Errors
+		}
+		return []*schema.FieldError{{Message: err.Error()}}
+	}
+	base := ""
+	if s.ListKey != "" {
+		base = schema.Pointer("", s.ListKey)
+	}
+	return Validate(v, base)
+}
+
+// Extract runs one extraction for spec and returns the valid answer as JSON.
+// It is what One and Many use; call it directly for schemas that have no Go
+// type.
+func (ex *Extractor) Extract(ctx context.Context, spec Spec, inputs ...Input) (json.RawMessage, *Result, error) {
+	if ex.Client == nil {
+		panic("extract: Extractor.Client is nil")
+	}
+	parts := make([]inputPart, 0, len(inputs))
+	for _, in := range inputs {
+		p, err := in.wire()
+		if err != nil {
+			return nil, nil, err
+		}
+		parts = append(parts, p)
+	}
+	if len(parts) == 0 {
+		return nil, nil, &InputError{Name: "document", Err: errors.New("no input")}
+	}
+
+	res := &Result{Model: ex.model()}
+	start := time.Now()
+	defer func() { res.Latency = time.Since(start) }()
+
+	var requests, limited atomic.Int64
+	opts := append(append([]option.RequestOption(nil), ex.RequestOptions...),
+		option.WithMiddleware(func(r *http.Request, next option.MiddlewareNext) (*http.Response, error) {
+			requests.Add(1)
+			resp, err := next(r)
+			if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
+				limited.Add(1)
+			}
+			return resp, err
+		}))
+	count := func() {
+		res.Requests, res.RateLimited = int(requests.Load()), int(limited.Load())
+	}
+	defer count()
+
+	budget := ex.MaxOutputTokens
+	raised := false
+	var prev *turn
+	for n := 1; n <= ex.maxAttempts(); n++ {
+		body := ex.request(&spec, parts, budget, prev)
+		params, err := body.Params()
+		if err != nil {
+			return nil, res, fmt.Errorf("extract: encoding the request: %w", err)
+		}
+		t0 := time.Now()
+		resp, err := ex.Client.New(ctx, params, opts...)
+		if err != nil {
+			return nil, res, apiError(err, &spec)
+		}
+		a := readResponse(resp)
+		att := Attempt{
+			ResponseID: a.id, Status: a.status, Usage: a.usage,
+			Latency: time.Since(t0), MaxOutputTokens: budget, Raw: a.text,
+		}
+		res.Usage.add(a.usage)
+		if a.model != "" {
+			res.Model = a.model
+		}
+		if a.id != "" {
+			res.ResponseIDs = append(res.ResponseIDs, a.id)
+		}
+		res.Raw = a.text
+
+		switch {
+		case a.status == "failed":
+			err := &ResponseError{ResponseID: a.id, Code: a.errCode, Message: a.errMessage}
+			return nil, res, res.fail(att, err)
+		case a.refusal != "":
+			res.Refusal = a.refusal
+			return nil, res, res.fail(att, &RefusalError{ResponseID: a.id, Message: a.refusal})
+		case a.status == "incomplete":
+			ie := &IncompleteError{ResponseID: a.id, Reason: a.incomplete, MaxOutputTokens: budget,
+				ReasoningTokens: a.usage.ReasoningTokens, Raw: a.text}
+			if a.incomplete == "max_output_tokens" && !raised && budget > 0 && budget < ex.outputCap() && n < ex.maxAttempts() {
+				raised = true
+				budget = min(budget*2, ex.outputCap())
+				att.Err = ie.Error()
+				res.Attempts = append(res.Attempts, att)
+				continue // the same request again, with room to finish
+			}
+			return nil, res, res.fail(att, ie)
+		case a.status != "completed":
+			err := &ResponseError{ResponseID: a.id, Code: "unexpected_status",
+				Message: fmt.Sprintf("response status %q", a.status)}
+			return nil, res, res.fail(att, err)
+		}
+
+		var errs []*schema.FieldError
+		if a.text == "" {
+			errs = []*schema.FieldError{{Message: "the answer is empty; expected a JSON object"}}
+		} else {
+			errs = spec.Check([]byte(a.text))
+		}
+		if len(errs) == 0 {
+			res.Attempts = append(res.Attempts, att)
+			return json.RawMessage(a.text), res, nil
+		}
+		att.Errors = errs
+		res.Attempts = append(res.Attempts, att)
+		prev = &turn{responseID: a.id, answer: a.text, correction: Correction(errs)}
+	}
+	return nil, res, &InvalidError{Attempts: res.Attempts, Raw: res.Raw}
+}
+
+func (res *Result) fail(att Attempt, err error) error {
+	att.Err = err.Error()
+	res.Attempts = append(res.Attempts, att)
+	return err
+}
+
+// apiError turns the client's error into Quarry's: *APIError for HTTP error
+// answers, the context's error when the call was cancelled.
+func apiError(err error, spec *Spec) error {
+	var oe *openai.Error
+	if errors.As(err, &oe) {
+		ae := &APIError{StatusCode: oe.StatusCode, Type: oe.Type, Code: oe.Code,
+			Param: oe.Param, Message: oe.Message, err: oe}
+		if oe.Code == "invalid_json_schema" {
+			ae.Findings = schema.Lint(spec.Schema)
+		}
+		return ae
+	}
+	return fmt.Errorf("extract: request failed: %w", err)
+}

@@ -1,0 +1,114 @@
+package extract
+
+import (
+	"encoding/json"
+
+	"github.com/openai/openai-go/v3/packages/param"
+	"github.com/openai/openai-go/v3/responses"
+)
+
+// Request is the body of one POST /v1/responses call, in the order it is
+// sent: the stable parts (model, instructions, schema, document) first so
+// prompt caching can match the longest prefix. It is exported so a batch
+// runner can write exactly the body a synchronous call would send.
+type Request struct {
+	Model              string            `json:"model"`
+	Instructions       string            `json:"instructions,omitempty"`
+	Text               TextConfig        `json:"text"`
+	Input              []InputItem       `json:"input"`
+	PreviousResponseID string            `json:"previous_response_id,omitempty"`
+	Store              bool              `json:"store"`
+	Temperature        *float64          `json:"temperature,omitempty"`
+	TopP               *float64          `json:"top_p,omitempty"`
+	Reasoning          *ReasoningConfig  `json:"reasoning,omitempty"`
+	MaxOutputTokens    int64             `json:"max_output_tokens,omitempty"`
+	PromptCacheKey     string            `json:"prompt_cache_key,omitempty"`
+	Metadata           map[string]string `json:"metadata,omitempty"`
+	ServiceTier        string            `json:"service_tier,omitempty"`
+	Background         bool              `json:"background,omitempty"`
+}
+
+// TextConfig is the request's text setting: the structured output format.
+type TextConfig struct {
+	Format TextFormat `json:"format"`
+}
+
+// TextFormat is a json_schema text format. Schema is kept as raw JSON so the
+// property order of the schema (the order the model writes keys in) survives.
+type TextFormat struct {
+	Type   string          `json:"type"`
+	Name   string          `json:"name"`
+	Schema json.RawMessage `json:"schema"`
+	Strict bool            `json:"strict"`
+}
+
+// ReasoningConfig is the reasoning setting of reasoning models.
+type ReasoningConfig struct {
+	Effort string `json:"effort,omitempty"`
+}
+
+// InputItem is one message of the input: the document (role user), a
+// previous answer (role assistant) or a correction (role user).
+type InputItem struct {
+	Type    string `json:"type"`
+	Role    string `json:"role"`
+	Content any    `json:"content"`
+}
+
+// Params wraps the request as openai-go parameters. The body is sent as
+// marshalled by encoding/json, byte for byte.
+func (r *Request) Params() (responses.ResponseNewParams, error) {
+	body, err := json.Marshal(r)
+	if err != nil {
+		return responses.ResponseNewParams{}, err
+	}
+	var p responses.ResponseNewParams
+	param.SetJSON(body, &p)
+	return p, nil
+}
+
+// request builds the body of one attempt.
+func (ex *Extractor) request(spec *Spec, parts []inputPart, maxOut int64, prev *turn) *Request {
+	r := &Request{
+		Model:        ex.model(),
+		Instructions: ex.instructions(),
+		Text: TextConfig{Format: TextFormat{
+			Type: "json_schema", Name: spec.Name, Schema: spec.Schema, Strict: true,
+		}},
+		Store:           ex.Store,
+		MaxOutputTokens: maxOut,
+		PromptCacheKey:  ex.PromptCacheKey,
+		Metadata:        ex.Metadata,
+		ServiceTier:     ex.ServiceTier,
+	}
+	if ex.reasoning() {
+		if ex.ReasoningEffort != "" {
+			r.Reasoning = &ReasoningConfig{Effort: ex.ReasoningEffort}
+		}
+	} else {
+		r.Temperature, r.TopP = ex.Temperature, ex.TopP
+	}
+	document := InputItem{Type: "message", Role: "user", Content: parts}
+	switch {
+	case prev == nil:
+		r.Input = []InputItem{document}
+	case ex.Store && prev.responseID != "":
+		// The server has the document and the previous answer: send only the fix.
+		r.PreviousResponseID = prev.responseID
+		r.Input = []InputItem{{Type: "message", Role: "user", Content: prev.correction}}
+	default:
+		r.Input = []InputItem{
+			document,
+			{Type: "message", Role: "assistant", Content: prev.answer},
+			{Type: "message", Role: "user", Content: prev.correction},
+		}
+	}
+	return r
+}
+
+// turn is what a re-ask needs of the attempt before it.
+type turn struct {
+	responseID string
+	answer     string
+	correction string
+}

@@ -1,0 +1,308 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Run calls fn for each document of src, at most opts.Concurrency at a
+// time, and delivers exactly one [Outcome] per document taken from src to
+// the ledger and the sinks. It returns the run's totals.
+//
+// src is pulled lazily: a document is taken only when a worker is free and
+// the window (see [Options.Window]) has room, so memory does not grow with
+// the corpus.
+//
+// A document with Err set is not passed to fn; its outcome is StatusError.
+// A document recorded in opts.Ledger under the same ID, content hash and
+// fingerprint is not passed to fn either (unless RetryFailed and its status
+// was not ok): its outcome is StatusSkipped, carrying the recorded value,
+// usage and times, with Reason saying what the earlier status was. A panic
+// in fn becomes that document's StatusError with Reason "panic: ..." and
+// Stack; the run goes on.
+//
+// When ctx is cancelled, Run stops taking documents; documents already taken
+// are finished with ctx cancelled (fn sees it at once: there is no grace
+// period), delivered to the sinks, and — if they ended with StatusError —
+// not recorded in the ledger, so the next run does them. Run then syncs the
+// ledger, closes the sinks and returns ctx.Err() with the totals so far.
+//
+// Run fails, after draining, when the ledger or a sink fails to write.
+// If pulling src can block (stdin), src should itself return when ctx is
+// done: Run waits for it.
+func Run(ctx context.Context, src iter.Seq[Document], fn Func, opts Options) (Totals, error) {
+	r := &runner{fn: fn, opts: opts.withDefaults()}
+	return r.run(ctx, src)
+}
+
+type runner struct {
+	fn       Func
+	opts     Options
+	inFlight atomic.Int64
+}
+
+type job struct {
+	seq int64
+	doc Document
+}
+
+// done is one finished document on its way to the collector.
+type done struct {
+	o      *Outcome
+	res    *Result // nil unless fn was called
+	record bool    // write to the ledger
+	fresh  bool    // usage belongs to this run
+}
+
+func (r *runner) run(parent context.Context, src iter.Seq[Document]) (Totals, error) {
+	opts := r.opts
+	start := opts.Clock()
+	info := RunInfo{}
+	if opts.Info != nil {
+		info = *opts.Info
+	}
+	info.Start = start
+	tl := newTally(start, opts)
+	if opts.Ledger != nil {
+		if err := opts.Ledger.WriteRunInfo(&info); err != nil {
+			return tl.totals, r.closeSinks(&info, err)
+		}
+	}
+
+	ctx, cancel := context.WithCancelCause(parent)
+	defer cancel(nil)
+	jobs := make(chan job)
+	results := make(chan done, opts.Concurrency)
+	window := make(chan struct{}, opts.Window)
+
+	var stoppedEarly atomic.Bool
+	var feeder sync.WaitGroup
+	feeder.Go(func() {
+		defer close(jobs)
+		if !r.feed(ctx, src, jobs, window) {
+			stoppedEarly.Store(true)
+		}
+	})
+	var workers atomic.Int64
+	workers.Store(int64(opts.Concurrency))
+	for range opts.Concurrency {
+		go func() {
+			defer func() {
+				if workers.Add(-1) == 0 {
+					close(results)
+				}
+			}()
+			for j := range jobs {
+				results <- r.process(ctx, j)
+			}
+		}()
+	}
+
+	// Collect: ledger, reorder, sinks, tallies, progress.
+	r.report(tl)
+	q := newReorder(opts.Order == InputOrder)
+	var fatal error
+	interrupted, ledgerFailed := false, false
+	deliver := func(d done) {
+		<-window
+		if fatal != nil {
+			return
+		}
+		for _, s := range opts.Sinks {
+			if err := s.Write(d.o); err != nil {
+				fatal = fmt.Errorf("pipeline: sink: %w", err)
+				cancel(fatal)
+				return
+			}
+		}
+		tl.add(d.o, d.fresh, d.res)
+		r.report(tl)
+	}
+	for d := range results {
+		if !d.record && d.fresh && d.o.Status == StatusError {
+			interrupted = true
+		}
+		// Record even after a sink failed: the work is paid for.
+		if d.record && !ledgerFailed && opts.Ledger != nil {
+			if err := opts.Ledger.Append(d.o); err != nil {
+				ledgerFailed = true
+				if fatal == nil {
+					fatal = err
+					cancel(fatal)
+				}
+			}
+		}
+		q.push(d, deliver)
+		if opts.onBuffered != nil {
+			opts.onBuffered(q.len())
+		}
+	}
+	feeder.Wait()
+	// Everything taken has been delivered: q is empty.
+
+	tl.totals.Wall = opts.Clock().Sub(start)
+	info.End = opts.Clock()
+	info.Totals = tl.totals
+	var errs []error
+	if opts.Ledger != nil {
+		if err := opts.Ledger.Sync(); err != nil {
+			errs = append(errs, err)
+		}
+		if err := opts.Ledger.WriteRunInfo(&info); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	r.report(tl)
+	var err error
+	switch {
+	case fatal != nil:
+		err = fatal
+	case parent.Err() != nil && (interrupted || stoppedEarly.Load()):
+		err = parent.Err()
+	}
+	if len(errs) > 0 {
+		err = errors.Join(append([]error{err}, errs...)...)
+	}
+	return tl.totals, r.closeSinks(&info, err)
+}
+
+func (r *runner) closeSinks(info *RunInfo, err error) error {
+	for _, s := range r.opts.Sinks {
+		if cerr := s.Close(info); cerr != nil {
+			err = errors.Join(err, fmt.Errorf("pipeline: sink: close: %w", cerr))
+		}
+	}
+	return err
+}
+
+func (r *runner) report(tl *tally) {
+	if r.opts.Progress != nil {
+		r.opts.Progress(tl.progress(r.opts.Clock(), int(r.inFlight.Load())))
+	}
+}
+
+// feed hands documents to workers, one window slot each. It returns false
+// if it stopped because ctx was cancelled.
+func (r *runner) feed(ctx context.Context, src iter.Seq[Document], jobs chan<- job, window chan struct{}) bool {
+	var seq int64
+	for doc := range src {
+		select {
+		case window <- struct{}{}:
+		case <-ctx.Done():
+			return false
+		}
+		select {
+		case jobs <- job{seq: seq, doc: doc}:
+		case <-ctx.Done():
+			<-window
+			return false
+		}
+		seq++
+		if r.opts.Limit > 0 && seq >= int64(r.opts.Limit) {
+			return true // before pulling one more
+		}
+	}
+	return true
+}
+
+// process turns one document into its outcome.
+func (r *runner) process(ctx context.Context, j job) done {
+	doc := j.doc
+	o := &Outcome{
+		Seq:         j.seq,
+		ID:          doc.ID,
+		Hash:        doc.Hash(),
+		Fingerprint: r.opts.Fingerprint,
+		Source:      doc.Source,
+		Row:         doc.Row,
+		Page:        doc.Page,
+		Columns:     doc.Columns,
+		Meta:        doc.Meta,
+	}
+	if l := r.opts.Ledger; l != nil {
+		if st, ok := l.Lookup(o.ID, o.Hash, o.Fingerprint); ok && (st == StatusOK || !r.opts.RetryFailed) {
+			prev, err := l.Load(o.ID, o.Hash, o.Fingerprint)
+			if err == nil {
+				skipFrom(o, prev)
+				return done{o: o}
+			}
+			r.opts.Logger.Warn("pipeline: recorded outcome unreadable, extracting again", "id", o.ID, "err", err)
+		}
+	}
+	o.Started = r.opts.Clock()
+	if doc.Err != nil {
+		o.Status, o.Reason, o.Finished = StatusError, doc.Err.Error(), o.Started
+		return done{o: o, record: true, fresh: true}
+	}
+	if ctx.Err() != nil {
+		return interrupted(o, ctx, o.Started)
+	}
+	resv, err := r.opts.Limiter.Wait(ctx, r.opts.Estimate(doc))
+	if err != nil {
+		return interrupted(o, ctx, r.opts.Clock())
+	}
+	r.inFlight.Add(1)
+	res, stack := call(ContextWithReservation(ctx, resv), r.fn, doc)
+	r.inFlight.Add(-1)
+	resv.Done(res.Usage.Total())
+	o.Finished = r.opts.Clock()
+	o.Status, o.Reason, o.Stack = res.Status, res.Reason, stack
+	o.Value = res.Value
+	o.Attempts, o.Usage, o.Model, o.ResponseIDs = res.Attempts, res.Usage, res.Model, res.ResponseIDs
+	if o.Status == "" {
+		o.Status, o.Reason = StatusError, "pipeline: function returned no status"
+	}
+	if len(o.Value) > 0 && !json.Valid(o.Value) {
+		o.Value, _ = json.Marshal(string(o.Value)) // keep it, as a JSON string
+	}
+	d := done{o: o, res: &res, record: true, fresh: true}
+	switch {
+	case o.Status == StatusSkipped:
+		d.record = false // not done: the next run tries again
+	case o.Status == StatusError && ctx.Err() != nil:
+		d.record = false // interrupted: the next run does it again
+	}
+	return d
+}
+
+// interrupted ends a document the run was cancelled before it could do.
+func interrupted(o *Outcome, ctx context.Context, at time.Time) done {
+	o.Status = StatusError
+	o.Reason = "interrupted: " + context.Cause(ctx).Error()
+	if o.Started.IsZero() {
+		o.Started = at
+	}
+	o.Finished = at
+	return done{o: o, fresh: true}
+}
+
+// call runs fn, turning a panic into StatusError with its stack.
+func call(ctx context.Context, fn Func, doc Document) (res Result, stack string) {
+	defer func() {
+		if p := recover(); p != nil {
+			res = Result{Status: StatusError, Reason: fmt.Sprintf("panic: %v", p)}
+			stack = string(debug.Stack())
+		}
+	}()
+	return fn(ctx, doc), ""
+}
+
+// skipFrom fills a skipped outcome from the recorded one.
+func skipFrom(o, prev *Outcome) {
+	o.Status = StatusSkipped
+	o.Reason = "done in an earlier run: " + string(prev.Status)
+	if prev.Reason != "" {
+		o.Reason += ": " + prev.Reason
+	}
+	o.Stack = prev.Stack
+	o.Value = prev.Value
+	o.Attempts, o.Usage, o.Model, o.ResponseIDs = prev.Attempts, prev.Usage, prev.Model, prev.ResponseIDs
+	o.Started, o.Finished = prev.Started, prev.Finished
+}

@@ -1,0 +1,721 @@
+package schema
+
+import (
+	"bytes"
+	"encoding"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// Decode decodes the JSON answer data into v, a non-nil pointer, strictly:
+// every field of every object must be present (the strict schema makes them
+// all required, so a strict server always sends them, null included), no
+// unknown or repeated key may appear, null is accepted only where the schema
+// admits it, and every value must fit its Go type (no fraction or overflow in
+// an integer, a valid RFC 3339 time for a time.Time).
+//
+// Decode collects every problem, not just the first, into a *DecodeError
+// whose FieldErrors locate them with JSON pointers. When there are none, v is
+// filled exactly as encoding/json would fill it. Fields follow the rules of
+// the reflection: json tag names, embedded structs flattened like
+// encoding/json, "-" skipped. Types implementing json.Unmarshaler receive
+// the raw value; encoding.TextUnmarshaler types receive the string.
+//
+// For a list schema (Schema.ListKey), use Schema.Decode, which unwraps the
+// list.
+func Decode(data []byte, v any) error {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return fmt.Errorf("schema: Decode needs a non-nil pointer, got %T", v)
+	}
+	return decode(data, v, rv.Type().Elem())
+}
+
+// decode checks data against v's type, then unmarshals it. typ names the
+// type in errors.
+func decode(data []byte, v any, typ reflect.Type) error {
+	derr := &DecodeError{Type: typ}
+	p := decParser{data: data}
+	root, err := p.parse()
+	if err != nil {
+		msg := err.Error()
+		var raw json.RawMessage
+		var se *json.SyntaxError
+		if jerr := json.Unmarshal(data, &raw); errors.As(jerr, &se) {
+			msg = fmt.Sprintf("invalid JSON at offset %d: %s", se.Offset, se.Error())
+		}
+		derr.Errors = append(derr.Errors, &FieldError{Message: msg})
+		return derr
+	}
+	d := decState{errs: derr}
+	rt := reflect.TypeOf(v).Elem()
+	d.root = reflShortName(rt)
+	if rt.Kind() == reflect.Struct && rt.Name() == "" && rt.NumField() == 1 && rt.Field(0).Name == "Items" {
+		d.root = "" // the wrapper of a list schema
+	}
+	d.value(&root, rt, false, false)
+	if len(derr.Errors) > 0 {
+		return derr
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		// The checks above should have caught it; report it all the same.
+		fe := &FieldError{Message: err.Error()}
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			fe.Pointer = Pointer("", strings.Split(te.Field, ".")...)
+			fe.Field = te.Field
+		}
+		derr.Errors = append(derr.Errors, fe)
+		return derr
+	}
+	return nil
+}
+
+// decState walks a parsed value and its Go type together.
+type decState struct {
+	errs *DecodeError
+	root string
+	toks []decTok // the path to the current value
+}
+
+// decTok is one step of the path: an object key (with the Go field name) or
+// an array index.
+type decTok struct {
+	key, goName string
+	index       int
+	isIndex     bool
+}
+
+func (d *decState) push(t decTok) { d.toks = append(d.toks, t) }
+func (d *decState) pop()          { d.toks = d.toks[:len(d.toks)-1] }
+
+// fail records a problem at the current path.
+func (d *decState) fail(msg, allowed string) {
+	var ptr strings.Builder
+	field := d.root
+	for _, t := range d.toks {
+		if t.isIndex {
+			ptr.WriteString("/" + strconv.Itoa(t.index))
+			field += "[" + strconv.Itoa(t.index) + "]"
+			continue
+		}
+		ptr.WriteString(Pointer("", t.key))
+		if t.goName != "" {
+			if field != "" {
+				field += "."
+			}
+			field += t.goName
+		}
+	}
+	d.errs.Errors = append(d.errs.Errors, &FieldError{Pointer: ptr.String(), Field: field, Message: msg, Allowed: allowed})
+}
+
+func (d *decState) wrongType(v *decValue, want string) {
+	d.fail("must be "+want+", not "+v.kindName(), "")
+}
+
+// value checks v against Go type t. nullable says whether null is allowed
+// here; quoted is the ",string" option of the field.
+func (d *decState) value(v *decValue, t reflect.Type, nullable, quoted bool) {
+	if v.kind == decNull {
+		if !nullable {
+			d.fail("must not be null", "")
+		}
+		return
+	}
+	t = reflDeref(t)
+	pt := reflect.PointerTo(t)
+	switch {
+	case pt.Implements(reflJSONUnmarshaler):
+		d.unmarshaler(v, t)
+		return
+	case pt.Implements(reflTextUnmarshaler):
+		if v.kind != decString {
+			d.wrongType(v, "a string")
+			return
+		}
+		if err := decCall(func() error {
+			return reflect.New(t).Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(v.str))
+		}); err != nil {
+			d.fail("invalid value: "+err.Error(), "")
+		}
+		return
+	}
+	if quoted {
+		d.quoted(v, t)
+		return
+	}
+	switch t.Kind() {
+	case reflect.Bool:
+		if v.kind != decBool {
+			d.wrongType(v, "a boolean")
+		}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		if v.kind != decNumber {
+			d.wrongType(v, "an integer")
+			return
+		}
+		if _, err := strconv.ParseInt(v.str, 10, t.Bits()); err != nil {
+			d.badInteger(v.str, t, false)
+		}
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		if v.kind != decNumber {
+			d.wrongType(v, "an integer")
+			return
+		}
+		if _, err := strconv.ParseUint(v.str, 10, t.Bits()); err != nil {
+			d.badInteger(v.str, t, true)
+		}
+	case reflect.Float32, reflect.Float64:
+		if v.kind != decNumber {
+			d.wrongType(v, "a number")
+			return
+		}
+		if _, err := strconv.ParseFloat(v.str, t.Bits()); err != nil {
+			d.fail(fmt.Sprintf("%s is out of range for %s", v.str, t.Kind()), "")
+		}
+	case reflect.String:
+		if v.kind != decString {
+			d.wrongType(v, "a string")
+		}
+	case reflect.Interface:
+		if t.NumMethod() != 0 {
+			d.fail(fmt.Sprintf("cannot be decoded into the Go interface %v", t), "")
+		}
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Uint8 {
+			if v.kind != decString {
+				d.wrongType(v, "a base64 string")
+			} else if _, err := base64.StdEncoding.DecodeString(v.str); err != nil {
+				d.fail("must be base64-encoded: "+err.Error(), "")
+			}
+			return
+		}
+		if v.kind != decArray {
+			d.wrongType(v, "an array")
+			return
+		}
+		d.elems(v.elems, t.Elem())
+	case reflect.Array:
+		if v.kind != decArray {
+			d.wrongType(v, "an array")
+			return
+		}
+		if len(v.elems) != t.Len() {
+			d.fail(fmt.Sprintf("must have exactly %d items, not %d", t.Len(), len(v.elems)), "")
+		}
+		d.elems(v.elems[:min(len(v.elems), t.Len())], t.Elem())
+	case reflect.Struct:
+		if v.kind != decObject {
+			d.wrongType(v, "an object")
+			return
+		}
+		d.object(v, t)
+	case reflect.Map:
+		if v.kind != decObject {
+			d.wrongType(v, "an object")
+			return
+		}
+		d.mapValue(v, t)
+	default:
+		d.fail(fmt.Sprintf("cannot be decoded into the Go type %v", t), "")
+	}
+}
+
+func (d *decState) elems(elems []decValue, et reflect.Type) {
+	for i := range elems {
+		d.push(decTok{index: i, isIndex: true})
+		d.value(&elems[i], et, false, false)
+		d.pop()
+	}
+}
+
+// decFieldIndex caches the position of each JSON key in tagFieldsOf(t).
+var decFieldIndex sync.Map // reflect.Type → map[string]int
+
+func decFieldsOf(t reflect.Type) ([]tagField, map[string]int) {
+	fields := tagFieldsOf(t)
+	if m, ok := decFieldIndex.Load(t); ok {
+		return fields, m.(map[string]int)
+	}
+	m := make(map[string]int, len(fields))
+	for i, f := range fields {
+		m[f.name] = i
+	}
+	mi, _ := decFieldIndex.LoadOrStore(t, m)
+	return fields, mi.(map[string]int)
+}
+
+func (d *decState) object(v *decValue, t reflect.Type) {
+	fields, index := decFieldsOf(t)
+	var seenBuf [32]bool
+	seen := seenBuf[:0]
+	if len(fields) <= len(seenBuf) {
+		seen = seenBuf[:len(fields)]
+	} else {
+		seen = make([]bool, len(fields))
+	}
+	for i := range v.members {
+		m := &v.members[i]
+		fi, ok := index[m.key]
+		if !ok {
+			d.push(decTok{key: m.key})
+			d.fail(fmt.Sprintf("unknown field %q", m.key), "")
+			d.pop()
+			continue
+		}
+		f := &fields[fi]
+		d.push(decTok{key: m.key, goName: f.goName})
+		switch {
+		case seen[fi]:
+			d.fail("duplicate field", "")
+		case f.viaUnexportedPtr:
+			d.fail("cannot be set: it is promoted through an embedded pointer to an unexported struct", "")
+		default:
+			d.value(&m.val, f.typ, f.nullable, f.quoted)
+		}
+		seen[fi] = true
+		d.pop()
+	}
+	for i := range fields {
+		if !seen[i] {
+			d.push(decTok{key: fields[i].name, goName: fields[i].goName})
+			d.fail("missing", "")
+			d.pop()
+		}
+	}
+}
+
+func (d *decState) mapValue(v *decValue, t reflect.Type) {
+	kt := t.Key()
+	keyText := reflect.PointerTo(kt).Implements(reflTextUnmarshaler)
+	switch kt.Kind() {
+	case reflect.String, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+	default:
+		if !keyText {
+			d.fail(fmt.Sprintf("cannot be decoded into the Go type %v", t), "")
+			return
+		}
+	}
+	seen := make(map[string]bool, len(v.members))
+	for i := range v.members {
+		m := &v.members[i]
+		d.push(decTok{key: m.key})
+		switch {
+		case seen[m.key]:
+			d.fail("duplicate key", "")
+		case keyText:
+			if err := decCall(func() error {
+				return reflect.New(kt).Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(m.key))
+			}); err != nil {
+				d.fail("invalid key: "+err.Error(), "")
+			}
+		case kt.Kind() == reflect.String:
+		case kt.Kind() >= reflect.Int && kt.Kind() <= reflect.Int64:
+			if _, err := strconv.ParseInt(m.key, 10, kt.Bits()); err != nil {
+				d.fail(fmt.Sprintf("key must be an integer that fits %v", kt), "")
+			}
+		default:
+			if _, err := strconv.ParseUint(m.key, 10, kt.Bits()); err != nil {
+				d.fail(fmt.Sprintf("key must be a non-negative integer that fits %v", kt), "")
+			}
+		}
+		seen[m.key] = true
+		d.value(&m.val, t.Elem(), false, false)
+		d.pop()
+	}
+}
+
+// quoted checks a field with the ",string" option: a JSON string holding a
+// boolean or a number.
+func (d *decState) quoted(v *decValue, t reflect.Type) {
+	if v.kind != decString {
+		d.wrongType(v, "a string")
+		return
+	}
+	p := decParser{data: []byte(v.str)}
+	inner, err := p.parse()
+	if err != nil || inner.kind == decNull || inner.kind == decArray || inner.kind == decObject ||
+		(t.Kind() == reflect.String) != (inner.kind == decString) {
+		d.fail(fmt.Sprintf("must be a string holding a JSON %s, not %q", t.Kind(), v.str), "")
+		return
+	}
+	d.value(&inner, t, false, false)
+}
+
+// badInteger explains why a JSON number does not fit an integer type.
+func (d *decState) badInteger(lit string, t reflect.Type, unsigned bool) {
+	if strings.ContainsAny(lit, ".eE") {
+		f, err := strconv.ParseFloat(lit, 64)
+		if err == nil && f != math.Trunc(f) {
+			d.fail("must be a whole number, not "+lit, "")
+			return
+		}
+		whole := strconv.FormatFloat(f, 'f', -1, 64)
+		_, ierr := strconv.ParseInt(whole, 10, t.Bits())
+		if unsigned {
+			_, ierr = strconv.ParseUint(whole, 10, t.Bits())
+		}
+		if err == nil && ierr == nil {
+			d.fail("must be written as an integer, without a fraction or exponent, not "+lit, "")
+			return
+		}
+	}
+	if unsigned && strings.HasPrefix(lit, "-") {
+		d.fail("must not be negative", decRange(t))
+		return
+	}
+	d.fail(lit+" is out of range for "+t.Kind().String(), decRange(t))
+}
+
+// decRange gives the bounds of an integer type.
+func decRange(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return fmt.Sprintf("0 to %d", uint64(1)<<t.Bits()-1)
+	}
+	return fmt.Sprintf("%d to %d", int64(-1)<<(t.Bits()-1), int64(1)<<(t.Bits()-1)-1)
+}
+
+// unmarshaler hands the raw value to a json.Unmarshaler.
+func (d *decState) unmarshaler(v *decValue, t reflect.Type) {
+	if t == reflTimeType && v.kind != decString {
+		d.wrongType(v, "a string (an RFC 3339 date-time)")
+		return
+	}
+	err := decCall(func() error {
+		return reflect.New(t).Interface().(json.Unmarshaler).UnmarshalJSON(v.raw)
+	})
+	switch {
+	case err == nil:
+	case t == reflTimeType:
+		d.fail(fmt.Sprintf("must be an RFC 3339 date-time such as \"2006-01-02T15:04:05Z\", not %q", v.str), "")
+	default:
+		d.fail("invalid value: "+err.Error(), "")
+	}
+}
+
+// decCall runs f, turning a panic into an error.
+func decCall(f func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic: %v", p)
+		}
+	}()
+	return f()
+}
+
+// The parser below reads a whole JSON text into decValues, keeping the order
+// of object members and repeated keys, which encoding/json would lose.
+
+type decKind uint8
+
+const (
+	decNull decKind = iota
+	decBool
+	decNumber
+	decString
+	decArray
+	decObject
+)
+
+// decValue is one parsed JSON value.
+type decValue struct {
+	kind    decKind
+	raw     []byte // the value's text
+	str     string // decoded string, number literal, "true" or "false"
+	elems   []decValue
+	members []decMember
+}
+
+type decMember struct {
+	key string
+	val decValue
+}
+
+func (v *decValue) kindName() string {
+	return [...]string{"null", "a boolean", "a number", "a string", "an array", "an object"}[v.kind]
+}
+
+// decMaxDepth matches encoding/json's nesting limit.
+const decMaxDepth = 10000
+
+type decParser struct {
+	data  []byte
+	pos   int
+	depth int
+}
+
+type decSyntaxError struct {
+	msg    string
+	offset int
+}
+
+func (e *decSyntaxError) Error() string {
+	return fmt.Sprintf("invalid JSON at offset %d: %s", e.offset, e.msg)
+}
+
+func (p *decParser) errorf(format string, args ...any) error {
+	return &decSyntaxError{msg: fmt.Sprintf(format, args...), offset: p.pos}
+}
+
+// parse reads exactly one JSON value, with optional white space around it.
+func (p *decParser) parse() (decValue, error) {
+	p.space()
+	v, err := p.value()
+	if err != nil {
+		return v, err
+	}
+	p.space()
+	if p.pos != len(p.data) {
+		return v, p.errorf("invalid character %q after top-level value", p.data[p.pos])
+	}
+	return v, nil
+}
+
+func (p *decParser) space() {
+	for p.pos < len(p.data) {
+		switch p.data[p.pos] {
+		case ' ', '\t', '\n', '\r':
+			p.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (p *decParser) value() (decValue, error) {
+	if p.pos >= len(p.data) {
+		return decValue{}, p.errorf("unexpected end of JSON input")
+	}
+	start := p.pos
+	switch c := p.data[p.pos]; {
+	case c == '{':
+		return p.object()
+	case c == '[':
+		return p.array()
+	case c == '"':
+		s, err := p.string()
+		return decValue{kind: decString, raw: p.data[start:p.pos], str: s}, err
+	case c == 't' || c == 'f' || c == 'n':
+		for _, lit := range []string{"true", "false", "null"} {
+			if bytes.HasPrefix(p.data[p.pos:], []byte(lit)) {
+				p.pos += len(lit)
+				if lit == "null" {
+					return decValue{kind: decNull, raw: p.data[start:p.pos]}, nil
+				}
+				return decValue{kind: decBool, raw: p.data[start:p.pos], str: lit}, nil
+			}
+		}
+		return decValue{}, p.errorf("invalid literal")
+	case c == '-' || '0' <= c && c <= '9':
+		if err := p.number(); err != nil {
+			return decValue{}, err
+		}
+		return decValue{kind: decNumber, raw: p.data[start:p.pos], str: string(p.data[start:p.pos])}, nil
+	default:
+		return decValue{}, p.errorf("invalid character %q looking for beginning of value", c)
+	}
+}
+
+func (p *decParser) enter() error {
+	p.depth++
+	if p.depth > decMaxDepth {
+		return p.errorf("exceeded max depth")
+	}
+	return nil
+}
+
+func (p *decParser) object() (decValue, error) {
+	start := p.pos
+	if err := p.enter(); err != nil {
+		return decValue{}, err
+	}
+	defer func() { p.depth-- }()
+	p.pos++ // {
+	v := decValue{kind: decObject}
+	p.space()
+	if p.pos < len(p.data) && p.data[p.pos] == '}' {
+		p.pos++
+		v.raw = p.data[start:p.pos]
+		return v, nil
+	}
+	for {
+		p.space()
+		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
+			return v, p.errorf("expected a string for an object key")
+		}
+		key, err := p.string()
+		if err != nil {
+			return v, err
+		}
+		p.space()
+		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
+			return v, p.errorf("expected ':' after object key")
+		}
+		p.pos++
+		p.space()
+		val, err := p.value()
+		if err != nil {
+			return v, err
+		}
+		v.members = append(v.members, decMember{key: key, val: val})
+		p.space()
+		if p.pos >= len(p.data) {
+			return v, p.errorf("unexpected end of JSON input")
+		}
+		switch p.data[p.pos] {
+		case ',':
+			p.pos++
+		case '}':
+			p.pos++
+			v.raw = p.data[start:p.pos]
+			return v, nil
+		default:
+			return v, p.errorf("expected ',' or '}' after object value")
+		}
+	}
+}
+
+func (p *decParser) array() (decValue, error) {
+	start := p.pos
+	if err := p.enter(); err != nil {
+		return decValue{}, err
+	}
+	defer func() { p.depth-- }()
+	p.pos++ // [
+	v := decValue{kind: decArray}
+	p.space()
+	if p.pos < len(p.data) && p.data[p.pos] == ']' {
+		p.pos++
+		v.raw = p.data[start:p.pos]
+		return v, nil
+	}
+	for {
+		p.space()
+		e, err := p.value()
+		if err != nil {
+			return v, err
+		}
+		v.elems = append(v.elems, e)
+		p.space()
+		if p.pos >= len(p.data) {
+			return v, p.errorf("unexpected end of JSON input")
+		}
+		switch p.data[p.pos] {
+		case ',':
+			p.pos++
+		case ']':
+			p.pos++
+			v.raw = p.data[start:p.pos]
+			return v, nil
+		default:
+			return v, p.errorf("expected ',' or ']' after array element")
+		}
+	}
+}
+
+// number scans a JSON number.
+func (p *decParser) number() error {
+	d := p.data
+	i := p.pos
+	if i < len(d) && d[i] == '-' {
+		i++
+	}
+	digits := func() int {
+		n := 0
+		for i < len(d) && '0' <= d[i] && d[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	switch {
+	case i < len(d) && d[i] == '0':
+		i++
+	case digits() == 0:
+		p.pos = i
+		return p.errorf("invalid number")
+	}
+	if i < len(d) && d[i] == '.' {
+		i++
+		if digits() == 0 {
+			p.pos = i
+			return p.errorf("invalid number: no digits after the decimal point")
+		}
+	}
+	if i < len(d) && (d[i] == 'e' || d[i] == 'E') {
+		i++
+		if i < len(d) && (d[i] == '+' || d[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			p.pos = i
+			return p.errorf("invalid number: no digits in the exponent")
+		}
+	}
+	p.pos = i
+	return nil
+}
+
+// string scans a JSON string and returns its value.
+func (p *decParser) string() (string, error) {
+	start := p.pos
+	p.pos++ // "
+	simple := true
+	for p.pos < len(p.data) {
+		c := p.data[p.pos]
+		switch {
+		case c == '"':
+			p.pos++
+			raw := p.data[start:p.pos]
+			if simple && utf8.Valid(raw) {
+				return string(raw[1 : len(raw)-1]), nil
+			}
+			var s string
+			if err := json.Unmarshal(raw, &s); err != nil {
+				p.pos = start
+				return "", p.errorf("invalid string: %v", err)
+			}
+			return s, nil
+		case c == '\\':
+			simple = false
+			p.pos++
+			if p.pos >= len(p.data) {
+				return "", p.errorf("unexpected end of JSON input")
+			}
+			switch p.data[p.pos] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				p.pos++
+			case 'u':
+				p.pos++
+				for range 4 {
+					if p.pos >= len(p.data) || !decIsHex(p.data[p.pos]) {
+						return "", p.errorf("invalid \\u escape")
+					}
+					p.pos++
+				}
+			default:
+				return "", p.errorf("invalid escape character %q", p.data[p.pos])
+			}
+		case c < 0x20:
+			return "", p.errorf("invalid control character in string")
+		default:
+			p.pos++
+		}
+	}
+	return "", p.errorf("unexpected end of JSON input")
+}
+
+func decIsHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}

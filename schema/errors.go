@@ -1,0 +1,114 @@
+package schema
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+)
+
+// FieldError is one problem found at one place in a JSON value, located by
+// an RFC 6901 JSON pointer ("/lines/2/unit_price"; "" is the root).
+//
+// Decode returns FieldErrors for answers that break the schema; the extract
+// package also uses them for validation failures, so a re-ask can tell the
+// model exactly what to fix.
+type FieldError struct {
+	// Pointer locates the value in the JSON document.
+	Pointer string `json:"pointer"`
+	// Field is the Go path of the field ("Invoice.Lines[2].UnitPrice"), when known.
+	Field string `json:"field,omitempty"`
+	// Message says what is wrong, in plain words ("must be >= 0", "unknown field").
+	Message string `json:"message"`
+	// Allowed lists the accepted values or bounds, when there are any ("USD, EUR").
+	Allowed string `json:"allowed,omitempty"`
+}
+
+func (e *FieldError) Error() string {
+	p := e.Pointer
+	if p == "" {
+		p = "/"
+	}
+	if e.Allowed != "" {
+		return fmt.Sprintf("%s: %s (allowed: %s)", p, e.Message, e.Allowed)
+	}
+	return p + ": " + e.Message
+}
+
+// DecodeError reports every way a JSON answer fails to match a Go type.
+type DecodeError struct {
+	Type   reflect.Type
+	Errors []*FieldError
+}
+
+func (e *DecodeError) Error() string {
+	var b strings.Builder
+	b.WriteString("schema: answer does not match ")
+	if e.Type != nil {
+		b.WriteString(e.Type.String())
+	} else {
+		b.WriteString("the schema")
+	}
+	for i, fe := range e.Errors {
+		if i == 5 {
+			fmt.Fprintf(&b, "; and %d more", len(e.Errors)-5)
+			break
+		}
+		if i == 0 {
+			b.WriteString(": ")
+		} else {
+			b.WriteString("; ")
+		}
+		b.WriteString(fe.Error())
+	}
+	return b.String()
+}
+
+// Finding is one place where a JSON Schema document leaves the subset that
+// OpenAI Structured Outputs accepts in strict mode, or passes one of its limits.
+type Finding struct {
+	// Pointer locates the offending keyword or subschema in the schema document.
+	Pointer string `json:"pointer"`
+	// Rule is a short stable name for the rule ("additional-properties", "max-nesting").
+	Rule string `json:"rule"`
+	// Message explains the problem and, where possible, the fix.
+	Message string `json:"message"`
+}
+
+func (f Finding) String() string {
+	p := f.Pointer
+	if p == "" {
+		p = "/"
+	}
+	return fmt.Sprintf("%s: %s [%s]", p, f.Message, f.Rule)
+}
+
+// UnsupportedTypeError reports a Go type that has no strict JSON Schema form,
+// such as a map, an interface, a channel or a func.
+type UnsupportedTypeError struct {
+	// Path is the Go field path to the offending field ("Invoice.Extra").
+	Path string
+	Type reflect.Type
+	// Hint suggests what to use instead.
+	Hint string
+}
+
+func (e *UnsupportedTypeError) Error() string {
+	msg := fmt.Sprintf("schema: %s: type %s is not supported in a strict schema", e.Path, e.Type)
+	if e.Hint != "" {
+		msg += "; " + e.Hint
+	}
+	return msg
+}
+
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
+
+// Pointer appends reference tokens to a JSON pointer, escaping "~" and "/".
+func Pointer(base string, tokens ...string) string {
+	var b strings.Builder
+	b.WriteString(base)
+	for _, t := range tokens {
+		b.WriteByte('/')
+		b.WriteString(pointerEscaper.Replace(t))
+	}
+	return b.String()
+}
