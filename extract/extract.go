@@ -87,22 +87,11 @@ func (ex *Extractor) Extract(ctx context.Context, spec Spec, inputs ...Input) (j
 	if ex.Client == nil {
 		panic("extract: Extractor.Client is nil")
 	}
-	parts := make([]inputPart, 0, len(inputs))
-	for _, in := range inputs {
-		p, err := in.wire()
-		if err != nil {
-			return nil, nil, err
-		}
-		parts = append(parts, p)
+	c, err := ex.NewCall(spec, inputs...)
+	if err != nil {
+		return nil, nil, err
 	}
-	if len(parts) == 0 {
-		return nil, nil, &InputError{Name: "document", Err: errors.New("no input")}
-	}
-
-	res := &Result{Model: ex.model()}
 	start := time.Now()
-	defer func() { res.Latency = time.Since(start) }()
-
 	var requests, limited atomic.Int64
 	opts := append(append([]option.RequestOption(nil), ex.RequestOptions...),
 		option.WithMiddleware(func(r *http.Request, next option.MiddlewareNext) (*http.Response, error) {
@@ -113,84 +102,24 @@ func (ex *Extractor) Extract(ctx context.Context, spec Spec, inputs ...Input) (j
 			}
 			return resp, err
 		}))
-	count := func() {
-		res.Requests, res.RateLimited = int(requests.Load()), int(limited.Load())
-	}
-	defer count()
-
-	budget := ex.MaxOutputTokens
-	raised := false
-	var prev *turn
-	for n := 1; n <= ex.maxAttempts(); n++ {
-		body := ex.request(&spec, parts, budget, prev)
-		params, err := body.Params()
+	for !c.Done() {
+		params, err := c.Request().Params()
 		if err != nil {
-			return nil, res, fmt.Errorf("extract: encoding the request: %w", err)
+			c.Fail(fmt.Errorf("extract: encoding the request: %w", err))
+			break
 		}
 		t0 := time.Now()
 		resp, err := ex.Client.New(ctx, params, opts...)
 		if err != nil {
-			return nil, res, apiError(err, &spec)
+			c.Fail(apiError(err, &spec))
+			break
 		}
-		a := readResponse(resp)
-		att := Attempt{
-			ResponseID: a.id, Status: a.status, Usage: a.usage,
-			Latency: time.Since(t0), MaxOutputTokens: budget, Raw: a.text,
-		}
-		res.Usage.add(a.usage)
-		if a.model != "" {
-			res.Model = a.model
-		}
-		if a.id != "" {
-			res.ResponseIDs = append(res.ResponseIDs, a.id)
-		}
-		res.Raw = a.text
-
-		switch {
-		case a.status == "failed":
-			err := &ResponseError{ResponseID: a.id, Code: a.errCode, Message: a.errMessage}
-			return nil, res, res.fail(att, err)
-		case a.refusal != "":
-			res.Refusal = a.refusal
-			return nil, res, res.fail(att, &RefusalError{ResponseID: a.id, Message: a.refusal})
-		case a.status == "incomplete":
-			ie := &IncompleteError{ResponseID: a.id, Reason: a.incomplete, MaxOutputTokens: budget,
-				ReasoningTokens: a.usage.ReasoningTokens, Raw: a.text}
-			if a.incomplete == "max_output_tokens" && !raised && budget > 0 && budget < ex.outputCap() && n < ex.maxAttempts() {
-				raised = true
-				budget = min(budget*2, ex.outputCap())
-				att.Err = ie.Error()
-				res.Attempts = append(res.Attempts, att)
-				continue // the same request again, with room to finish
-			}
-			return nil, res, res.fail(att, ie)
-		case a.status != "completed":
-			err := &ResponseError{ResponseID: a.id, Code: "unexpected_status",
-				Message: fmt.Sprintf("response status %q", a.status)}
-			return nil, res, res.fail(att, err)
-		}
-
-		var errs []*schema.FieldError
-		if a.text == "" {
-			errs = []*schema.FieldError{{Message: "the answer is empty; expected a JSON object"}}
-		} else {
-			errs = spec.Check([]byte(a.text))
-		}
-		if len(errs) == 0 {
-			res.Attempts = append(res.Attempts, att)
-			return json.RawMessage(a.text), res, nil
-		}
-		att.Errors = errs
-		res.Attempts = append(res.Attempts, att)
-		prev = &turn{responseID: a.id, answer: a.text, correction: Correction(errs)}
+		c.Handle(resp, time.Since(t0))
 	}
-	return nil, res, &InvalidError{Attempts: res.Attempts, Raw: res.Raw}
-}
-
-func (res *Result) fail(att Attempt, err error) error {
-	att.Err = err.Error()
-	res.Attempts = append(res.Attempts, att)
-	return err
+	value, res, err := c.Outcome()
+	res.Latency = time.Since(start)
+	res.Requests, res.RateLimited = int(requests.Load()), int(limited.Load())
+	return value, res, err
 }
 
 // apiError turns the client's error into Quarry's: *APIError for HTTP error

@@ -1,0 +1,195 @@
+package extract
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/openai/openai-go/v3/responses"
+
+	"github.com/seed0611af48/quarry/schema"
+)
+
+// Call is one extraction in progress, one response at a time. Extract drives
+// a Call in a loop over synchronous requests; an asynchronous executor (the
+// Batch API, background requests) drives it with responses that arrive
+// later, possibly in another process: State and RestoreCall carry it across.
+//
+//	c, _ := ex.NewCall(spec, inputs...)
+//	for !c.Done() {
+//		body := c.Request()      // the next attempt's request body
+//		resp := send(body)       // however it is sent
+//		c.Handle(resp, latency)  // decode, validate, decide
+//	}
+//	value, res, err := c.Outcome()
+type Call struct {
+	ex    *Extractor
+	spec  Spec
+	parts []inputPart
+	st    CallState
+	res   *Result
+	done  bool
+	value json.RawMessage
+	err   error
+}
+
+// CallState is what a Call must remember between attempts: enough to
+// rebuild the next request after a restart.
+type CallState struct {
+	// Budget is the max_output_tokens of the next attempt.
+	Budget int64 `json:"budget,omitempty"`
+	// Raised is set once the budget was raised after a truncated answer.
+	Raised bool `json:"raised,omitempty"`
+	// PrevResponseID, PrevAnswer and Correction describe the re-ask, if the
+	// next attempt is one.
+	PrevResponseID string `json:"prev_response_id,omitempty"`
+	PrevAnswer     string `json:"prev_answer,omitempty"`
+	Correction     string `json:"correction,omitempty"`
+	// Attempts made so far.
+	Attempts []Attempt `json:"attempts,omitempty"`
+}
+
+// NewCall prepares an extraction; inputs that cannot be sent are an error
+// here, before any request.
+func (ex *Extractor) NewCall(spec Spec, inputs ...Input) (*Call, error) {
+	return ex.RestoreCall(spec, CallState{Budget: ex.MaxOutputTokens}, inputs...)
+}
+
+// RestoreCall continues an extraction from a saved state.
+func (ex *Extractor) RestoreCall(spec Spec, st CallState, inputs ...Input) (*Call, error) {
+	parts := make([]inputPart, 0, len(inputs))
+	for _, in := range inputs {
+		p, err := in.wire()
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, p)
+	}
+	if len(parts) == 0 {
+		return nil, &InputError{Name: "document", Err: errors.New("no input")}
+	}
+	c := &Call{ex: ex, spec: spec, parts: parts, st: st, res: &Result{Model: ex.model()}}
+	for _, a := range st.Attempts {
+		c.res.Usage.add(a.Usage)
+		if a.ResponseID != "" {
+			c.res.ResponseIDs = append(c.res.ResponseIDs, a.ResponseID)
+		}
+		c.res.Raw = a.Raw
+	}
+	c.res.Attempts = append([]Attempt(nil), st.Attempts...)
+	if len(st.Attempts) >= ex.maxAttempts() {
+		c.finish(nil, &InvalidError{Attempts: c.res.Attempts, Raw: c.res.Raw})
+	}
+	return c, nil
+}
+
+// State returns the state to save for RestoreCall.
+func (c *Call) State() CallState {
+	st := c.st
+	st.Attempts = append([]Attempt(nil), c.res.Attempts...)
+	return st
+}
+
+// Done reports whether the call is over.
+func (c *Call) Done() bool { return c.done }
+
+// Request returns the body of the next attempt.
+func (c *Call) Request() *Request {
+	var prev *turn
+	if c.st.Correction != "" {
+		prev = &turn{responseID: c.st.PrevResponseID, answer: c.st.PrevAnswer, correction: c.st.Correction}
+	}
+	return c.ex.request(&c.spec, c.parts, c.st.Budget, prev)
+}
+
+// Fail ends the call with err (an API or transport error).
+func (c *Call) Fail(err error) {
+	if !c.done {
+		c.finish(nil, err)
+	}
+}
+
+// Outcome returns the valid answer, the metadata and the error of a call
+// that is Done.
+func (c *Call) Outcome() (json.RawMessage, *Result, error) {
+	if !c.done {
+		return nil, c.res, errors.New("extract: call is not done")
+	}
+	return c.value, c.res, c.err
+}
+
+func (c *Call) finish(v json.RawMessage, err error) {
+	c.done, c.value, c.err = true, v, err
+}
+
+// Handle reads the response to the last Request and decides: a valid answer
+// or a final outcome ends the call; an invalid or truncated answer prepares
+// the next Request. It returns Done().
+func (c *Call) Handle(resp *responses.Response, latency time.Duration) bool {
+	if c.done {
+		return true
+	}
+	a := readResponse(resp)
+	res := c.res
+	att := Attempt{
+		ResponseID: a.id, Status: a.status, Usage: a.usage,
+		Latency: latency, MaxOutputTokens: c.st.Budget, Raw: a.text,
+	}
+	res.Usage.add(a.usage)
+	if a.model != "" {
+		res.Model = a.model
+	}
+	if a.id != "" {
+		res.ResponseIDs = append(res.ResponseIDs, a.id)
+	}
+	res.Raw = a.text
+	fail := func(err error) bool {
+		att.Err = err.Error()
+		res.Attempts = append(res.Attempts, att)
+		c.finish(nil, err)
+		return true
+	}
+	switch {
+	case a.status == "failed":
+		return fail(&ResponseError{ResponseID: a.id, Code: a.errCode, Message: a.errMessage})
+	case a.refusal != "":
+		res.Refusal = a.refusal
+		return fail(&RefusalError{ResponseID: a.id, Message: a.refusal})
+	case a.status == "incomplete":
+		ie := &IncompleteError{ResponseID: a.id, Reason: a.incomplete, MaxOutputTokens: c.st.Budget,
+			ReasoningTokens: a.usage.ReasoningTokens, Raw: a.text}
+		budget, limit := c.st.Budget, c.ex.outputCap()
+		if a.incomplete == "max_output_tokens" && !c.st.Raised && budget > 0 && budget < limit &&
+			len(res.Attempts)+1 < c.ex.maxAttempts() {
+			// The same request again, with room to finish.
+			c.st.Raised, c.st.Budget = true, min(budget*2, limit)
+			att.Err = ie.Error()
+			res.Attempts = append(res.Attempts, att)
+			return false
+		}
+		return fail(ie)
+	case a.status != "completed":
+		return fail(&ResponseError{ResponseID: a.id, Code: "unexpected_status",
+			Message: fmt.Sprintf("response status %q", a.status)})
+	}
+
+	var errs []*schema.FieldError
+	if a.text == "" {
+		errs = []*schema.FieldError{{Message: "the answer is empty; expected a JSON object"}}
+	} else {
+		errs = c.spec.Check([]byte(a.text))
+	}
+	att.Errors = errs
+	res.Attempts = append(res.Attempts, att)
+	if len(errs) == 0 {
+		c.finish(json.RawMessage(a.text), nil)
+		return true
+	}
+	if len(res.Attempts) >= c.ex.maxAttempts() {
+		c.finish(nil, &InvalidError{Attempts: res.Attempts, Raw: res.Raw})
+		return true
+	}
+	c.st.PrevResponseID, c.st.PrevAnswer, c.st.Correction = a.id, a.text, Correction(errs)
+	return false
+}
