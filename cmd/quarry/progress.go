@@ -1,0 +1,171 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/seed0611af48/quarry/extract"
+	"github.com/seed0611af48/quarry/pipeline"
+)
+
+// progress draws a progress bar on stderr when it is a terminal.
+type progress struct {
+	bar   *progressbar.ProgressBar
+	limit int
+	last  pipeline.Progress
+}
+
+func (a *app) newProgress(limit int) *progress {
+	p := &progress{limit: limit}
+	f, ok := a.stderr.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return p
+	}
+	p.bar = progressbar.NewOptions(-1,
+		progressbar.OptionSetWriter(f),
+		progressbar.OptionSetDescription("extracting"),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+		progressbar.OptionSetWidth(30),
+	)
+	return p
+}
+
+func (p *progress) enabled() bool { return p.bar != nil }
+
+func (p *progress) update(pr pipeline.Progress) {
+	p.last = pr
+	if p.bar == nil {
+		return
+	}
+	if pr.Total > 0 && p.bar.GetMax() != pr.Total {
+		p.bar.ChangeMax(pr.Total)
+	}
+	p.bar.Describe(fmt.Sprintf("ok/failed %d/%d, in flight %d, %s tokens, %.0f docs/min",
+		pr.Done-pr.Failed-pr.Skipped, pr.Failed, pr.InFlight, count(pr.Usage.Total()), pr.Rate))
+	_ = p.bar.Set(pr.Done)
+}
+
+func (p *progress) finish() {
+	if p.bar != nil {
+		_ = p.bar.Finish()
+	}
+}
+
+// failureLog keeps the first failures for the summary.
+type failureLog struct {
+	mu    sync.Mutex
+	lines []string
+	more  int
+}
+
+func (l *failureLog) add(o *pipeline.Outcome) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.lines) >= 20 {
+		l.more++
+		return
+	}
+	l.lines = append(l.lines, fmt.Sprintf("  %s: %s: %s", o.ID, o.Status, o.Reason))
+}
+
+// recordSink watches outcomes for the summary and the exit code.
+type recordSink struct {
+	failures      *failureLog
+	skippedFailed int
+}
+
+func (r *recordSink) Write(o *pipeline.Outcome) error {
+	switch {
+	case o.Status == pipeline.StatusSkipped:
+		if !strings.HasPrefix(o.Reason, "done in an earlier run: ok") && strings.HasPrefix(o.Reason, "done in an earlier run: ") {
+			r.skippedFailed++
+			r.failures.add(o)
+		}
+	case o.Status != pipeline.StatusOK:
+		r.failures.add(o)
+	}
+	return nil
+}
+
+func (r *recordSink) Close(*pipeline.RunInfo) error { return nil }
+
+// summary prints the end-of-run report on stderr.
+func (a *app) summary(j *job, t pipeline.Totals, failures *failureLog, runErr error) {
+	w := a.stderr
+	mode := ""
+	if j.simulated {
+		mode = " (simulated model)"
+	}
+	perMin := 0.0
+	if t.Wall > 0 {
+		perMin = float64(t.Documents-t.ByStatus[pipeline.StatusSkipped]) / t.Wall.Minutes()
+	}
+	fmt.Fprintf(w, "quarry: %d documents in %s, %.0f documents/min%s\n", t.Documents, t.Wall.Round(time.Millisecond), perMin, mode)
+	var parts []string
+	for _, s := range []pipeline.Status{pipeline.StatusOK, pipeline.StatusInvalid, pipeline.StatusRefused, pipeline.StatusIncomplete, pipeline.StatusError, pipeline.StatusSkipped} {
+		parts = append(parts, fmt.Sprintf("%s %d", s, t.ByStatus[s]))
+	}
+	others := []string{}
+	for s, n := range t.ByStatus {
+		switch s {
+		case pipeline.StatusOK, pipeline.StatusInvalid, pipeline.StatusRefused, pipeline.StatusIncomplete, pipeline.StatusError, pipeline.StatusSkipped:
+		default:
+			others = append(others, fmt.Sprintf("%s %d", s, n))
+		}
+	}
+	sort.Strings(others)
+	fmt.Fprintf(w, "  %s\n", strings.Join(append(parts, others...), " · "))
+	u := t.Usage
+	cost := "unknown price"
+	if pr, ok := j.prices.Lookup(j.ex.Model); ok {
+		c := pr.Cost(extract.Usage(u), j.tier)
+		if j.simulated {
+			cost = fmt.Sprintf("$%.4f if it were real", c)
+		} else {
+			cost = fmt.Sprintf("$%.4f", c)
+		}
+	}
+	fmt.Fprintf(w, "  tokens: input %s (cached %s) · output %s (reasoning %s) · requests %d (429s %d) · cost %s\n",
+		count(u.InputTokens), count(u.CachedTokens), count(u.OutputTokens), count(u.ReasoningTokens), t.Requests, t.RateLimited, cost)
+	if len(j.f.outs) > 0 {
+		fmt.Fprintf(w, "  outputs: %s\n", strings.Join(j.f.outs, ", "))
+	}
+	fmt.Fprintf(w, "  run dir: %s (re-run the same command to resume; --retry-failed redoes failures)\n", j.runDir)
+	failures.mu.Lock()
+	defer failures.mu.Unlock()
+	if len(failures.lines) > 0 {
+		fmt.Fprintln(w, "failed documents:")
+		for _, l := range failures.lines {
+			fmt.Fprintln(w, l)
+		}
+		if failures.more > 0 {
+			fmt.Fprintf(w, "  … and %d more (see the errors sheet or the JSONL output)\n", failures.more)
+		}
+	}
+}
+
+// count formats a number with thousands separators.
+func count(n int64) string {
+	s := fmt.Sprint(n)
+	if n < 0 {
+		return s
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+// runFlags are the flags of "quarry run".
+type runFlags struct {
+	schema      string
+	inputs      []string
+	outs        []string
+	include     []string
+	exclude     []string
+	textColumn  string
+	template    string
+	encoding    string
+	stdinName   string
+	pdfMode     string
+	pdfPassword string
+	splitPages  bool
+
+	model           string
+	instructions    string
+	concurrency     int
+	rpm, tpm        int
+	maxAttempts     int
+	maxRetries      int
+	store           bool
+	reasoningEffort string
+	maxOutputTokens int64
+	temperature     float64
+	serviceTier     string
+	baseURL         string
+	timeout         time.Duration
+
+	runDir      string
+	limit       int
+	retryFailed bool
+	order       string
+	dryRun      bool
+	mock        string
+	budget      float64
+	prices      string
+}
+
+func (a *app) runCommand() *cobra.Command {
+	f := &runFlags{}
+	cmd := &cobra.Command{
+		Use:   "run --schema SCHEMA --in PATH... [--out FILE...]",
+		Short: "Extract records from documents into JSONL, CSV or XLSX",
+		Long: `Runs an extraction over files, folders (recursively) or stdin ("-"):
+PDFs (text extracted locally; scanned PDFs, or all with --pdf file, are sent as
+files), CSV/TSV rows, text, Markdown, HTML, JSON and JSON lines, and images.
+
+Every document ends with exactly one outcome — ok, invalid, refused,
+incomplete, error or skipped — recorded in a ledger under --run-dir. Running
+the same command again resumes: what is done is skipped, what changed is
+extracted again; --retry-failed also redoes the failures.
+
+Outputs are chosen by extension (.jsonl, .csv, .tsv, .xlsx; several --out
+allowed); without --out, JSON lines go to stdout.
+
+Exit codes: 0 all ok, 1 fatal error, 2 usage error, 3 finished with failed documents.`,
+		Example: `  quarry run --schema invoice.schema.json --in ./invoices --out invoices.xlsx
+  quarry run --schema 'customer, priority (low|medium|high), summary' --in tickets.csv --text-column body --out tickets.csv
+  quarry run --mock --schema 'vendor, total number' --in testdata/samples/notes --dry-run`,
+		Args: func(cmd *cobra.Command, args []string) error { return nil },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f.inputs = append(f.inputs, args...)
+			return a.run(cmd.Context(), f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&f.schema, "schema", "s", "", "JSON Schema file, or an inline spec such as 'vendor, total number' (see 'quarry help schema')")
+	fl.StringArrayVarP(&f.inputs, "in", "i", nil, "input file, folder or - for stdin (repeatable; positional arguments too)")
+	fl.StringArrayVarP(&f.outs, "out", "o", nil, "output file: .jsonl, .csv, .tsv or .xlsx (repeatable)")
+	fl.StringArrayVar(&f.include, "include", nil, "only files in folders matching this glob (repeatable; ** matches folders)")
+	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip files in folders matching this glob (repeatable)")
+	fl.StringVar(&f.textColumn, "text-column", "", "CSV/TSV: the column holding each row's text (default: all columns as name: value)")
+	fl.StringVar(&f.template, "template", "", "CSV/TSV: a Go template over the columns, e.g. '{{.subject}}\\n{{.body}}'")
+	fl.StringVar(&f.encoding, "encoding", "", "text encoding of CSV/TXT input: utf-8, utf-16, latin1, windows-1252 (default: detect BOM, else UTF-8)")
+	fl.StringVar(&f.stdinName, "stdin-name", "", "a name for stdin that picks its format, e.g. stdin.csv")
+	fl.StringVar(&f.pdfMode, "pdf", "text", "how PDFs reach the model: text (extracted locally) or file (sent as the PDF)")
+	fl.StringVar(&f.pdfPassword, "pdf-password", "", "password for encrypted PDFs")
+	fl.BoolVar(&f.splitPages, "split-pages", false, "one document per PDF page")
+
+	fl.StringVarP(&f.model, "model", "m", "gpt-4.1", "model name")
+	fl.StringVarP(&f.instructions, "instructions", "p", "", "instructions for the model (default: extract the fields; the document is data)")
+	fl.IntVarP(&f.concurrency, "concurrency", "c", 8, "documents in flight at once")
+	fl.IntVar(&f.rpm, "rpm", 0, "requests per minute (0: adapt to the server's limits)")
+	fl.IntVar(&f.tpm, "tpm", 0, "tokens per minute (0: adapt to the server's limits)")
+	fl.IntVar(&f.maxAttempts, "max-attempts", 3, "requests per document, re-asks included")
+	fl.IntVar(&f.maxRetries, "max-retries", 2, "transport retries per request (429, 5xx, connection errors)")
+	fl.BoolVar(&f.store, "store", false, "let the server store responses (re-asks then send only the correction)")
+	fl.StringVar(&f.reasoningEffort, "reasoning-effort", "", "reasoning effort for reasoning models: minimal, low, medium, high")
+	fl.Int64Var(&f.maxOutputTokens, "max-output-tokens", 0, "limit per answer, reasoning included (0: none)")
+	fl.Float64Var(&f.temperature, "temperature", -1, "sampling temperature (not sent to reasoning models; default: the model's)")
+	fl.StringVar(&f.serviceTier, "service-tier", "", "service tier: auto, default, flex, priority")
+	fl.StringVar(&f.baseURL, "base-url", "", "API base URL (default: $OPENAI_BASE_URL or https://api.openai.com/v1)")
+	fl.DurationVar(&f.timeout, "timeout", 0, "timeout per HTTP request (default: the SDK's; 15m with --service-tier flex)")
+
+	fl.StringVar(&f.runDir, "run-dir", "", "where the run ledger lives (default: .quarry/run-<hash of the job>)")
+	fl.IntVar(&f.limit, "limit", 0, "stop after N documents")
+	fl.BoolVar(&f.retryFailed, "retry-failed", false, "extract again the documents that failed in an earlier run")
+	fl.StringVar(&f.order, "order", "input", "order of outputs: input or completion")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "print the strict schema, the first request and token estimates; send nothing")
+	fl.StringVar(&f.mock, "mock", "off", "run against the built-in simulated model: on, off, or auto (on when OPENAI_API_KEY is unset)")
+	fl.Lookup("mock").NoOptDefVal = "on"
+	fl.Float64Var(&f.budget, "budget", 0, "stop sending new documents once spent plus in-flight estimates would pass this many US dollars")
+	fl.StringVar(&f.prices, "prices", "", "JSON file of model prices per million tokens, over the built-in table")
+	return cmd
+}

@@ -1,0 +1,292 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/openai/openai-go/v3"
+	"github.com/openai/openai-go/v3/option"
+
+	"github.com/seed0611af48/quarry/extract"
+	"github.com/seed0611af48/quarry/pipeline"
+	"github.com/seed0611af48/quarry/pipeline/sink"
+	"github.com/seed0611af48/quarry/pipeline/source"
+	"github.com/seed0611af48/quarry/pipeline/source/pdftext"
+)
+
+// job is a run, resolved from flags: everything needed to execute it.
+type job struct {
+	f         *runFlags
+	schema    *jobSchema
+	ex        *extract.Extractor
+	srcOpts   source.Options
+	simulated bool
+	prices    extract.Prices
+	tier      string
+	fp        string
+	runDir    string
+	cleanup   []func()
+}
+
+func (j *job) close() {
+	for i := len(j.cleanup) - 1; i >= 0; i-- {
+		j.cleanup[i]()
+	}
+}
+
+func (a *app) run(ctx context.Context, f *runFlags) error {
+	j, err := a.prepare(ctx, f)
+	if err != nil {
+		return err
+	}
+	defer j.close()
+	if f.dryRun {
+		return a.dryRun(ctx, j)
+	}
+	return a.execute(ctx, j)
+}
+
+// prepare checks the flags and builds the job; nothing is sent.
+func (a *app) prepare(ctx context.Context, f *runFlags) (*job, error) {
+	if len(f.inputs) == 0 {
+		return nil, usagef("no input: name files or folders with --in (or - for stdin)")
+	}
+	switch f.order {
+	case "input", "completion":
+	default:
+		return nil, usagef("--order must be input or completion, not %q", f.order)
+	}
+	pdfMode, err := source.ParsePDFMode(f.pdfMode)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	for _, o := range f.outs {
+		switch strings.ToLower(filepath.Ext(o)) {
+		case ".jsonl", ".ndjson", ".csv", ".tsv", ".xlsx":
+		default:
+			return nil, usagef("--out %s: unknown output type; use .jsonl, .csv, .tsv or .xlsx", o)
+		}
+	}
+	js, err := loadSchema(f.schema)
+	if err != nil {
+		return nil, err
+	}
+	j := &job{f: f, schema: js, tier: extract.TierStandard}
+
+	j.prices = extract.DefaultPrices
+	if f.prices != "" {
+		pf, err := os.Open(f.prices)
+		if err != nil {
+			return nil, fmt.Errorf("--prices: %w", err)
+		}
+		j.prices, err = j.prices.ReadPrices(pf)
+		pf.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	if f.serviceTier == "flex" {
+		j.tier = extract.TierFlex
+	}
+
+	key := a.getenv("OPENAI_API_KEY")
+	switch f.mock {
+	case "on", "true":
+		j.simulated = true
+	case "auto":
+		j.simulated = key == ""
+	case "off", "false", "":
+	default:
+		return nil, usagef("--mock must be on, off or auto, not %q", f.mock)
+	}
+	if !j.simulated && key == "" && !f.dryRun {
+		return nil, errors.New(`OPENAI_API_KEY is not set.
+Quarry calls the OpenAI Responses API with your key: create one at
+https://platform.openai.com/api-keys and export OPENAI_API_KEY=... (for Azure
+OpenAI or another Responses-compatible server, also set OPENAI_BASE_URL or
+--base-url). To try the same job without a key, add --mock: it runs against
+the built-in simulated model and marks every output as simulated`)
+	}
+
+	ex := &extract.Extractor{
+		Model:           f.model,
+		Instructions:    f.instructions,
+		MaxAttempts:     f.maxAttempts,
+		Store:           f.store,
+		ReasoningEffort: f.reasoningEffort,
+		MaxOutputTokens: f.maxOutputTokens,
+		ServiceTier:     f.serviceTier,
+	}
+	if f.temperature >= 0 {
+		t := f.temperature
+		ex.Temperature = &t
+	}
+	if f.maxRetries < 0 {
+		return nil, usagef("--max-retries must be 0 or more")
+	}
+	j.ex = ex
+
+	opts := []option.RequestOption{option.WithMaxRetries(f.maxRetries)}
+	timeout := f.timeout
+	if timeout == 0 && f.serviceTier == "flex" {
+		timeout = 15 * time.Minute // flex requests queue for capacity
+	}
+	if timeout > 0 {
+		opts = append(opts, option.WithRequestTimeout(timeout))
+	}
+	switch {
+	case j.simulated:
+		srv := newSimulatedModel(a.log)
+		j.cleanup = append(j.cleanup, srv.Close)
+		opts = append(opts, option.WithBaseURL(srv.URL), option.WithAPIKey("simulated"))
+	default:
+		if key != "" {
+			opts = append(opts, option.WithAPIKey(key))
+		}
+		if f.baseURL != "" {
+			opts = append(opts, option.WithBaseURL(f.baseURL))
+		}
+	}
+	ex.RequestOptions = opts
+	client := openai.NewClient()
+	ex.Client = simulatedRouting{&client.Responses}
+
+	pdf, err := pdftext.New(ctx, pdftext.Options{})
+	if err != nil {
+		return nil, err
+	}
+	j.cleanup = append(j.cleanup, func() { pdf.Close() })
+	j.srcOpts = source.Options{
+		Include: f.include, Exclude: f.exclude,
+		TextColumn: f.textColumn, Template: f.template, Encoding: f.encoding,
+		PDF: pdfMode, PDFPassword: f.pdfPassword, PDFText: pdf,
+		IsPDFPasswordError: func(err error) bool { return errors.Is(err, pdftext.ErrPassword) },
+		SplitPages:         f.splitPages,
+		Stdin:              a.stdin, StdinName: f.stdinName,
+		Logger: a.log,
+	}
+
+	j.fp = pipeline.Fingerprint("model", ex.Model, "instructions", ex.Instructions,
+		"schema", string(js.spec.Schema), "attempts", fmt.Sprint(f.maxAttempts),
+		"pdf", f.pdfMode, "text-column", f.textColumn, "template", f.template,
+		"simulated", fmt.Sprint(j.simulated))
+	j.runDir = f.runDir
+	if j.runDir == "" {
+		abs := make([]string, 0, len(f.inputs))
+		for _, in := range f.inputs {
+			if p, err := filepath.Abs(in); err == nil && in != "-" {
+				in = p
+			}
+			abs = append(abs, in)
+		}
+		j.runDir = filepath.Join(".quarry", "run-"+pipeline.Fingerprint(append([]string{j.fp}, abs...)...)[:10])
+	}
+	return j, nil
+}
+
+// execute runs the job through the pipeline into the sinks.
+func (a *app) execute(ctx context.Context, j *job) error {
+	f := j.f
+	docs, err := source.Open(ctx, f.inputs, j.srcOpts)
+	if err != nil {
+		return usageError{err}
+	}
+	if j.simulated {
+		why := "--mock"
+		if a.getenv("OPENAI_API_KEY") == "" {
+			why = "OPENAI_API_KEY is not set"
+		}
+		fmt.Fprintf(a.stderr, "quarry: %s: running against the built-in simulated model, not OpenAI; outputs are marked simulated.\n", why)
+	}
+	ledger, err := pipeline.OpenLedger(j.runDir)
+	if err != nil {
+		return err
+	}
+	defer ledger.Close()
+
+	sinkOpts := sink.Options{Simulated: j.simulated, Logger: a.log}
+	var sinks []pipeline.Sink
+	closeSinks := func() {
+		for _, s := range sinks {
+			s.Close(nil)
+		}
+	}
+	for _, o := range f.outs {
+		if dir := filepath.Dir(o); dir != "." {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				closeSinks()
+				return err
+			}
+		}
+		s, err := sink.Open(o, j.schema.spec.Schema, sinkOpts)
+		if err != nil {
+			closeSinks()
+			return fmt.Errorf("--out %s: %w", o, err)
+		}
+		sinks = append(sinks, s)
+	}
+	if len(f.outs) == 0 {
+		sinks = append(sinks, sink.NewJSONL(a.stdout, sinkOpts))
+	}
+
+	limiter := pipeline.NewLimiter(pipeline.LimiterOptions{RequestsPerMinute: f.rpm, TokensPerMinute: f.tpm, Logger: a.log})
+	j.ex.RequestOptions = append(j.ex.RequestOptions, option.WithMiddleware(limiter.Middleware))
+
+	fn := j.documentFunc()
+	info := &pipeline.RunInfo{Model: j.ex.Model, Instructions: instructionsOf(j.ex), Schema: j.schema.spec.Schema, Simulated: j.simulated}
+	total := 0
+	prog := a.newProgress(f.limit)
+	if prog.enabled() {
+		if n, err := source.Count(ctx, f.inputs, j.srcOpts); err == nil {
+			total = n
+		}
+	}
+	order := pipeline.InputOrder
+	if f.order == "completion" {
+		order = pipeline.CompletionOrder
+	}
+	failures := &failureLog{}
+	recorder := &recordSink{failures: failures}
+	totals, runErr := pipeline.Run(ctx, docs, fn, pipeline.Options{
+		Concurrency: f.concurrency,
+		Limiter:     limiter,
+		Ledger:      ledger,
+		Fingerprint: j.fp,
+		Sinks:       append(sinks, recorder),
+		Order:       order,
+		Progress:    prog.update,
+		RetryFailed: f.retryFailed,
+		Limit:       f.limit,
+		Total:       total,
+		Estimate:    j.estimate,
+		Info:        info,
+		Logger:      a.log,
+	})
+	prog.finish()
+	a.summary(j, totals, failures, runErr)
+	if runErr != nil {
+		if errors.Is(runErr, context.Canceled) {
+			return fmt.Errorf("interrupted: what finished is recorded; run the same command again to resume (ledger in %s)", j.runDir)
+		}
+		return runErr
+	}
+	if n := totals.Documents - totals.ByStatus[pipeline.StatusOK] - totals.ByStatus[pipeline.StatusSkipped]; n > 0 {
+		return failuresError{failed: n}
+	}
+	if recorder.skippedFailed > 0 {
+		return failuresError{failed: recorder.skippedFailed}
+	}
+	return nil
+}
+
+func instructionsOf(ex *extract.Extractor) string {
+	if ex.Instructions == "" {
+		return extract.DefaultInstructions
+	}
+	return ex.Instructions
+}
