@@ -3,10 +3,10 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"sort"
 	"fmt"
 	"path"
 	"path/filepath"
+	"sort"
 	"strings"
 )
 

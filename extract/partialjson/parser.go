@@ -46,6 +46,8 @@ type Parser struct {
 	err    error
 	closed bool
 	events []Event
+	given  int               // events[:given] were returned by Events
+	names  map[string]string // member names seen, to share their strings
 }
 
 // node is one value of the document.
@@ -115,6 +117,7 @@ func write[T string | []byte](p *Parser, data T) error {
 	if p.closed {
 		return ErrClosed
 	}
+	p.dropGiven()
 	for i := 0; i < len(data); {
 		if (p.state == stInString || p.state == stInKey) && p.sub == sNormal && p.nutf == 0 && !p.held {
 			// Fast path: copy a run of plain characters.
@@ -155,6 +158,7 @@ func (p *Parser) Close() error {
 		return p.err
 	}
 	p.closed = true
+	p.dropGiven()
 	if p.state == stNumber && len(p.stack) == 0 && numberDone(p.sub) {
 		p.finishScalar('0')
 	}
@@ -168,14 +172,24 @@ func (p *Parser) Close() error {
 func (p *Parser) Complete() bool { return p.root != nil && p.root.done }
 
 // Events returns the events since the previous call, in input order. The
-// returned slice is the caller's.
+// returned slice is valid until the next Write or Close, which reuse it.
 func (p *Parser) Events() []Event {
-	ev := p.events[:len(p.events):len(p.events)]
-	p.events = p.events[len(p.events):]
+	ev := p.events[p.given:len(p.events):len(p.events)]
+	p.given = len(p.events)
 	if len(ev) == 0 {
 		return nil
 	}
 	return ev
+}
+
+// dropGiven forgets the events returned by Events.
+func (p *Parser) dropGiven() {
+	if p.given == 0 {
+		return
+	}
+	n := copy(p.events, p.events[p.given:])
+	clear(p.events[n:]) // let the nodes go
+	p.events, p.given = p.events[:n], 0
 }
 
 func (p *Parser) fail(c byte, context string) bool {
@@ -520,7 +534,7 @@ func (p *Parser) stringByte(c byte) bool {
 		p.release()
 		p.strPut('"')
 		if p.state == stInKey {
-			p.key = decodeString(p.pend[p.keyAt:])
+			p.key = p.name(p.pend[p.keyAt:])
 			p.state = stColon
 			return true
 		}
@@ -542,6 +556,22 @@ func (p *Parser) stringByte(c byte) bool {
 		p.strPut(c)
 	}
 	return true
+}
+
+// name decodes a quoted member name, sharing the string with earlier
+// members of the same name: the members of every element of a list repeat.
+func (p *Parser) name(q []byte) string {
+	if s, ok := p.names[string(q)]; ok {
+		return s
+	}
+	s := decodeString(q)
+	if p.names == nil {
+		p.names = make(map[string]string)
+	}
+	if len(p.names) < 1000 {
+		p.names[string(q)] = s
+	}
+	return s
 }
 
 func isHex(c byte) bool {
