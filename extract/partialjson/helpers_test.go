@@ -93,11 +93,17 @@ type jsonNumber = json.Number
 
 func itoa(i int) string { return fmt.Sprint(i) }
 
-// diff is cmp.Diff, called only when the values differ: cmp's slice diffing
-// is exponential in the nesting depth of []any values.
+// diff reports how want and got differ, or "". It uses cmp.Diff only for
+// shallow values: cmp's slice diffing is exponential in the nesting depth of
+// []any values.
 func diff(want, got any) string {
 	if reflect.DeepEqual(want, got) {
 		return ""
+	}
+	w, _ := json.Marshal(want)
+	g, _ := json.Marshal(got)
+	if len(w)+len(g) > 2000 || bytes.Count(w, []byte("[")) > 8 {
+		return fmt.Sprintf("-%s\n+%s", w, g)
 	}
 	return cmp.Diff(want, got)
 }
