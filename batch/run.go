@@ -228,7 +228,7 @@ func (r *runner) one(ctx context.Context, doc *pipeline.Document, seq int64, res
 		}
 		prev, err := l.Load(doc.ID, hash, fp)
 		if err == nil {
-			skipFrom(o, prev)
+			pipeline.SkipFrom(o, prev)
 			return r.deliver(o, false, false, nil)
 		}
 		r.opts.Logger.Warn("batch: recorded outcome unreadable, extracting again", "id", doc.ID, "err", err)
@@ -379,19 +379,6 @@ func (r *runner) deliver(o *pipeline.Outcome, record, fresh bool, res *pipeline.
 		t.Requests += res.Requests
 	}
 	return nil
-}
-
-// skipFrom fills a skipped outcome from the recorded one, as pipeline.Run does.
-func skipFrom(o, prev *pipeline.Outcome) {
-	o.Status = pipeline.StatusSkipped
-	o.Reason = "done in an earlier run: " + string(prev.Status)
-	if prev.Reason != "" {
-		o.Reason += ": " + prev.Reason
-	}
-	o.Stack = prev.Stack
-	o.Value = prev.Value
-	o.Attempts, o.Usage, o.Model, o.ResponseIDs = prev.Attempts, prev.Usage, prev.Model, prev.ResponseIDs
-	o.Started, o.Finished = prev.Started, prev.Finished
 }
 
 // adopt makes p's requests in flight.

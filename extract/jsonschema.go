@@ -41,6 +41,8 @@ func JSONSchema(name string, doc []byte) (Spec, []schema.Change, error) {
 		return Spec{}, changes, err
 	}
 	wrapKey := wrappedKey(doc, strict)
+	var origDoc map[string]any
+	_ = json.Unmarshal(doc, &origDoc)
 	name = namePattern.ReplaceAllString(name, "_")
 	if name == "" {
 		name = "extraction"
@@ -64,7 +66,7 @@ func JSONSchema(name string, doc []byte) (Spec, []schema.Change, error) {
 				v = v.(map[string]any)[wrapKey]
 				base = schema.Pointer("", wrapKey)
 			}
-			return schemaErrors(origSch.Validate(dropNulls(v)), base)
+			return schemaErrors(origSch.Validate(dropNulls(v, origDoc, origDoc)), base)
 		},
 	}, changes, nil
 }
@@ -113,24 +115,64 @@ func wrappedKey(orig, strict []byte) string {
 	return ""
 }
 
-func dropNulls(v any) any {
+// dropNulls removes the null properties that the original schema does not
+// require: Strictify made those optional properties required and nullable,
+// and null stands for absent. A property the original requires keeps its
+// null, for the original's own type to judge. Where the schema is not known
+// (nil), every null property is dropped.
+func dropNulls(v any, sch, root map[string]any) any {
+	sch = resolveRef(sch, root)
 	switch x := v.(type) {
 	case map[string]any:
+		props, _ := sch["properties"].(map[string]any)
+		required := map[string]bool{}
+		if rs, ok := sch["required"].([]any); ok {
+			for _, r := range rs {
+				if k, ok := r.(string); ok {
+					required[k] = true
+				}
+			}
+		}
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			if e != nil {
-				out[k] = dropNulls(e)
+			if e == nil && (sch == nil || !required[k]) {
+				continue
 			}
+			ps, _ := props[k].(map[string]any)
+			out[k] = dropNulls(e, ps, root)
 		}
 		return out
 	case []any:
+		items, _ := sch["items"].(map[string]any)
 		out := make([]any, len(x))
 		for i, e := range x {
-			out[i] = dropNulls(e)
+			out[i] = dropNulls(e, items, root)
 		}
 		return out
 	}
 	return v
+}
+
+// resolveRef follows local $refs ("#/$defs/x") of sch within root.
+func resolveRef(sch, root map[string]any) map[string]any {
+	for range 16 {
+		ref, ok := sch["$ref"].(string)
+		if !ok || !strings.HasPrefix(ref, "#") {
+			return sch
+		}
+		var node any = root
+		for _, tok := range strings.Split(strings.TrimPrefix(ref, "#"), "/")[1:] {
+			tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+			m, _ := node.(map[string]any)
+			node = m[tok]
+		}
+		next, ok := node.(map[string]any)
+		if !ok {
+			return sch
+		}
+		sch = next
+	}
+	return sch
 }
 
 var printer = message.NewPrinter(language.English)

@@ -78,6 +78,23 @@ type Outcome struct {
 	Meta        map[string]string `json:"meta,omitempty"`
 	Started     time.Time         `json:"started"`
 	Finished    time.Time         `json:"finished"`
+	// EarlierStatus and EarlierReason are set on a StatusSkipped outcome
+	// replayed from an earlier run's record: the status and reason recorded
+	// then, so outputs written anew can show the document as it ended.
+	EarlierStatus Status `json:"earlier_status,omitempty"`
+	EarlierReason string `json:"earlier_reason,omitempty"`
+}
+
+// Replayed returns the outcome as an earlier run recorded it, when o is a
+// StatusSkipped outcome replayed from the ledger, and o itself otherwise.
+func (o *Outcome) Replayed() *Outcome {
+	if o.Status != StatusSkipped || o.EarlierStatus == "" {
+		return o
+	}
+	c := *o
+	c.Status, c.Reason = o.EarlierStatus, o.EarlierReason
+	c.EarlierStatus, c.EarlierReason = "", ""
+	return &c
 }
 
 // Totals sums a run.
@@ -106,4 +123,20 @@ type Sink interface {
 	Write(o *Outcome) error
 	// Close finishes the output; info describes the whole run.
 	Close(info *RunInfo) error
+}
+
+// SkipFrom makes o (a document of this run) a StatusSkipped outcome that
+// replays prev, its record from an earlier run: value, tokens and times of
+// then, and EarlierStatus/EarlierReason. Executors other than Run use it too.
+func SkipFrom(o, prev *Outcome) {
+	o.Status = StatusSkipped
+	o.Reason = "done in an earlier run: " + string(prev.Status)
+	if prev.Reason != "" {
+		o.Reason += ": " + prev.Reason
+	}
+	o.EarlierStatus, o.EarlierReason = prev.Status, prev.Reason
+	o.Stack = prev.Stack
+	o.Value = prev.Value
+	o.Attempts, o.Usage, o.Model, o.ResponseIDs = prev.Attempts, prev.Usage, prev.Model, prev.ResponseIDs
+	o.Started, o.Finished = prev.Started, prev.Finished
 }

@@ -230,7 +230,7 @@ func (r *runner) process(ctx context.Context, j job) done {
 		if st, ok := l.Lookup(o.ID, o.Hash, o.Fingerprint); ok && (st == StatusOK || !r.opts.RetryFailed) {
 			prev, err := l.Load(o.ID, o.Hash, o.Fingerprint)
 			if err == nil {
-				skipFrom(o, prev)
+				SkipFrom(o, prev)
 				return done{o: o}
 			}
 			r.opts.Logger.Warn("pipeline: recorded outcome unreadable, extracting again", "id", o.ID, "err", err)
@@ -292,17 +292,4 @@ func call(ctx context.Context, fn Func, doc Document) (res Result, stack string)
 		}
 	}()
 	return fn(ctx, doc), ""
-}
-
-// skipFrom fills a skipped outcome from the recorded one.
-func skipFrom(o, prev *Outcome) {
-	o.Status = StatusSkipped
-	o.Reason = "done in an earlier run: " + string(prev.Status)
-	if prev.Reason != "" {
-		o.Reason += ": " + prev.Reason
-	}
-	o.Stack = prev.Stack
-	o.Value = prev.Value
-	o.Attempts, o.Usage, o.Model, o.ResponseIDs = prev.Attempts, prev.Usage, prev.Model, prev.ResponseIDs
-	o.Started, o.Finished = prev.Started, prev.Finished
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 
+	"github.com/seed0611af48/quarry/batch"
 	"github.com/seed0611af48/quarry/extract"
 	"github.com/seed0611af48/quarry/pipeline/source"
 )
@@ -45,7 +46,7 @@ func (a *app) dryRun(ctx context.Context, j *job) error {
 		total += est
 		if first {
 			first = false
-			c, err := j.ex.NewCall(j.schema.spec, inputs(&doc)...)
+			c, err := j.ex.NewCall(j.schema.spec, batch.Inputs(&doc)...)
 			if err != nil {
 				fmt.Fprintf(w, "# %s: not sent: %v\n", doc.ID, err)
 				continue

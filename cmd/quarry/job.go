@@ -2,29 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
-	"github.com/seed0611af48/quarry/extract"
+	"github.com/seed0611af48/quarry/batch"
 	"github.com/seed0611af48/quarry/pipeline"
 )
-
-// inputs turns a document's parts into extraction inputs.
-func inputs(doc *pipeline.Document) []extract.Input {
-	out := make([]extract.Input, 0, len(doc.Parts))
-	for _, p := range doc.Parts {
-		switch p.Kind {
-		case pipeline.PartText:
-			out = append(out, extract.Text(p.Text))
-		case pipeline.PartImage:
-			out = append(out, extract.Image(p.Data))
-		case pipeline.PartPDF:
-			out = append(out, extract.PDF(p.Data, p.Filename))
-		}
-	}
-	return out
-}
 
 // documentFunc is the per-document function of a run: one extraction, its
 // outcome mapped to a pipeline status with a reason a user can act on.
@@ -39,8 +22,10 @@ func (j *job) documentFunc() pipeline.Func {
 		if j.simulated {
 			ctx = withDocument(ctx, &doc)
 		}
-		value, res, err := j.ex.Extract(ctx, j.schema.spec, inputs(&doc)...)
-		return toResult(value, res, err)
+		if j.f.background {
+			ctx = batch.WithDocument(ctx, doc.ID, doc.Hash())
+		}
+		return batch.ToResult(j.ex.Extract(ctx, j.schema.spec, batch.Inputs(&doc)...))
 	}
 }
 
@@ -64,31 +49,4 @@ func contextWindow(model string) int {
 		return 128_000
 	}
 	return 0
-}
-
-func toResult(value []byte, res *extract.Result, err error) pipeline.Result {
-	var r pipeline.Result
-	if res != nil {
-		r.Attempts = len(res.Attempts)
-		r.Usage = pipeline.Usage(res.Usage)
-		r.Model = res.Model
-		r.ResponseIDs = res.ResponseIDs
-		r.Requests = res.Requests
-		r.RateLimited = res.RateLimited
-	}
-	switch {
-	case err == nil:
-		r.Status, r.Value = pipeline.StatusOK, value
-		return r
-	case errors.Is(err, extract.ErrInvalid):
-		r.Status = pipeline.StatusInvalid
-	case errors.Is(err, extract.ErrRefused):
-		r.Status = pipeline.StatusRefused
-	case errors.Is(err, extract.ErrIncomplete), errors.Is(err, extract.ErrContentFilter):
-		r.Status = pipeline.StatusIncomplete
-	default:
-		r.Status = pipeline.StatusError
-	}
-	r.Reason = err.Error()
-	return r
 }

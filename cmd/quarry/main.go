@@ -100,6 +100,15 @@ The API key is read from OPENAI_API_KEY and never printed. OPENAI_BASE_URL (or
 Without a key, --mock runs the same job against the built-in simulated model.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// Runnable, with Args set, so that cobra hands "quarry bogus" to
+		// RunE (a usage error) instead of failing in Find with a plain error.
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usagef("unknown command %q for %q", args[0], cmd.CommandPath())
+			}
+			return cmd.Help()
+		},
 		PersistentPreRun: func(cmd *cobra.Command, args []string) {
 			level := slog.LevelWarn
 			if a.verbose {
@@ -110,6 +119,6 @@ Without a key, --mock runs the same job against the built-in simulated model.`,
 	}
 	root.PersistentFlags().BoolVarP(&a.verbose, "verbose", "v", false, "log details to stderr")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(a.runCommand(), a.schemaCommand(), a.exportCommand())
+	root.AddCommand(a.runCommand(), a.schemaCommand(), a.exportCommand(), a.batchCommand())
 	return root
 }

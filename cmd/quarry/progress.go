@@ -87,9 +87,9 @@ type recordSink struct {
 func (r *recordSink) Write(o *pipeline.Outcome) error {
 	switch {
 	case o.Status == pipeline.StatusSkipped:
-		if !strings.HasPrefix(o.Reason, "done in an earlier run: ok") && strings.HasPrefix(o.Reason, "done in an earlier run: ") {
+		if o.EarlierStatus != "" && o.EarlierStatus != pipeline.StatusOK {
 			r.skippedFailed++
-			r.failures.add(o)
+			r.failures.add(o.Replayed())
 		}
 	case o.Status != pipeline.StatusOK:
 		r.failures.add(o)

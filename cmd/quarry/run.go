@@ -43,6 +43,11 @@ type runFlags struct {
 	mock        string
 	budget      float64
 	prices      string
+
+	batch        bool
+	background   bool
+	flexFallback bool
+	expired      string
 }
 
 func (a *app) runCommand() *cobra.Command {
@@ -110,5 +115,9 @@ Exit codes: 0 all ok, 1 fatal error, 2 usage error, 3 finished with failed docum
 	fl.Lookup("mock").NoOptDefVal = "on"
 	fl.Float64Var(&f.budget, "budget", 0, "stop sending new documents once spent plus in-flight estimates would pass this many US dollars")
 	fl.StringVar(&f.prices, "prices", "", "JSON file of model prices per million tokens, over the built-in table")
+	fl.BoolVar(&f.batch, "batch", false, "run through the OpenAI Batch API (half price, results within 24h); resumable like any run")
+	fl.StringVar(&f.expired, "batch-expired", "resubmit", "requests of an expired batch: resubmit (in a new batch) or report (as errors)")
+	fl.BoolVar(&f.background, "background", false, "send background requests and poll them (for slow reasoning models); forces --store")
+	fl.BoolVar(&f.flexFallback, "flex-fallback", false, "with --service-tier flex: when flex capacity stays unavailable, resend with service_tier auto")
 	return cmd
 }

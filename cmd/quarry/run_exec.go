@@ -12,6 +12,7 @@ import (
 	"github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/option"
 
+	"github.com/seed0611af48/quarry/batch"
 	"github.com/seed0611af48/quarry/extract"
 	"github.com/seed0611af48/quarry/pipeline"
 	"github.com/seed0611af48/quarry/pipeline/sink"
@@ -28,8 +29,10 @@ type job struct {
 	simulated bool
 	prices    extract.Prices
 	tier      string
+	sim       *simulatedModel
 	fp        string
 	runDir    string
+	client    openai.Client
 	cleanup   []func()
 }
 
@@ -142,6 +145,7 @@ the built-in simulated model and marks every output as simulated`)
 	switch {
 	case j.simulated:
 		srv := newSimulatedModel(a.log)
+		j.sim = srv
 		j.cleanup = append(j.cleanup, srv.Close)
 		opts = append(opts, option.WithBaseURL(srv.URL), option.WithAPIKey("simulated"))
 	default:
@@ -152,9 +156,14 @@ the built-in simulated model and marks every output as simulated`)
 			opts = append(opts, option.WithBaseURL(f.baseURL))
 		}
 	}
+	if f.batch && f.background {
+		return nil, usagef("--batch and --background are two different ways to run: pick one")
+	}
+	if f.background {
+		ex.Store = true // background responses are stored by the server
+	}
 	ex.RequestOptions = opts
-	client := openai.NewClient()
-	ex.Client = simulatedRouting{&client.Responses}
+	j.client = openai.NewClient(opts...)
 
 	pdf, err := pdftext.New(ctx, pdftext.Options{})
 	if err != nil {
@@ -228,17 +237,46 @@ func (a *app) execute(ctx context.Context, j *job) error {
 			closeSinks()
 			return fmt.Errorf("--out %s: %w", o, err)
 		}
-		sinks = append(sinks, s)
+		sinks = append(sinks, replayed{s})
 	}
 	if len(f.outs) == 0 {
-		sinks = append(sinks, sink.NewJSONL(a.stdout, sinkOpts))
+		sinks = append(sinks, replayed{sink.NewJSONL(a.stdout, sinkOpts)})
+	}
+
+	info := &pipeline.RunInfo{Model: j.ex.Model, Instructions: instructionsOf(j.ex), Schema: j.schema.spec.Schema, Simulated: j.simulated}
+	price, priced := j.prices.Lookup(j.ex.Model)
+	if f.budget > 0 && !priced {
+		return usagef("--budget needs the price of %s: add it with --prices FILE", j.ex.Model)
+	}
+	budget := pipeline.NewBudget(f.budget)
+	if f.batch {
+		j.tier = extract.TierBatch
+		return a.executeBatch(ctx, j, docs, ledger, sinks, info, budget)
 	}
 
 	limiter := pipeline.NewLimiter(pipeline.LimiterOptions{RequestsPerMinute: f.rpm, TokensPerMinute: f.tpm, Logger: a.log})
 	j.ex.RequestOptions = append(j.ex.RequestOptions, option.WithMiddleware(limiter.Middleware))
+	var client extract.Client = &j.client.Responses
+	if f.background {
+		fmt.Fprintln(a.stderr, "quarry: --background: responses are stored by the server (store is on) and polled; an interrupted run resumes polling them")
+		client = &batch.Background{Responses: &j.client.Responses, Ledger: ledger, Fingerprint: j.fp}
+	}
+	if f.serviceTier == "flex" {
+		client = &batch.Flex{Client: client, Fallback: f.flexFallback}
+	}
+	if j.simulated {
+		client = simulatedRouting{client}
+	}
+	j.ex.Client = client
 
 	fn := j.documentFunc()
-	info := &pipeline.RunInfo{Model: j.ex.Model, Instructions: instructionsOf(j.ex), Schema: j.schema.spec.Schema, Simulated: j.simulated}
+	if f.budget > 0 {
+		fn = budget.Guard(fn,
+			func(d pipeline.Document) float64 {
+				return batch.Estimate(price, &d, int64(j.estimate(d)-pipeline.DefaultEstimate(d)), j.outputGuess(), j.tier)
+			},
+			func(r pipeline.Result) float64 { return price.Cost(extract.Usage(r.Usage), j.tier) })
+	}
 	total := 0
 	prog := a.newProgress(f.limit)
 	if prog.enabled() {
@@ -290,3 +328,30 @@ func instructionsOf(ex *extract.Extractor) string {
 	}
 	return ex.Instructions
 }
+
+// outputGuess is the output tokens assumed per document for cost estimates:
+// the answer budget when one is set, else batch's default guess.
+func (j *job) outputGuess() int64 {
+	if j.ex.MaxOutputTokens > 0 {
+		return j.ex.MaxOutputTokens
+	}
+	return batch.DefaultOutputTokens
+}
+
+// newClient builds an openai-go client with an explicit key and base URL.
+func newClient(key, baseURL string, opts ...option.RequestOption) openai.Client {
+	if key != "" {
+		opts = append(opts, option.WithAPIKey(key))
+	}
+	if baseURL != "" {
+		opts = append(opts, option.WithBaseURL(baseURL))
+	}
+	return openai.NewClient(opts...)
+}
+
+// replayed gives an output sink, which every run writes anew, a document done
+// in an earlier run as it was recorded then (status, reason, value) rather
+// than as "skipped", so a resumed run's outputs equal an uninterrupted run's.
+type replayed struct{ pipeline.Sink }
+
+func (r replayed) Write(o *pipeline.Outcome) error { return r.Sink.Write(o.Replayed()) }

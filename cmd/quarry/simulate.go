@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"path"
 	"path/filepath"
+	"reflect"
+	"regexp"
+	"regexp/syntax"
 	"sort"
 	"strings"
 )
@@ -169,6 +173,9 @@ func types(sch map[string]any) (ts []string, nullable bool) {
 // project keeps what v has that fits sch and invents the rest.
 func (s *simulator) project(v any, sch map[string]any, depth int) any {
 	sch = s.resolve(sch)
+	if c, ok := sch["const"]; ok {
+		return plain(c)
+	}
 	if alts, ok := sch["anyOf"].([]any); ok {
 		if v == nil {
 			for _, a := range alts {
@@ -195,7 +202,7 @@ func (s *simulator) project(v any, sch map[string]any, depth int) any {
 	}
 	if enum, ok := sch["enum"].([]any); ok {
 		for _, e := range enum {
-			if e == v {
+			if reflect.DeepEqual(plain(e), v) {
 				return v
 			}
 		}
@@ -225,21 +232,29 @@ func (s *simulator) project(v any, sch map[string]any, depth int) any {
 				continue
 			}
 			items, _ := sch["items"].(map[string]any)
+			if mx, ok := sch["maxItems"].(float64); ok && len(a) > int(mx) {
+				a = a[:int(mx)]
+			}
 			out := make([]any, len(a))
 			for i, x := range a {
 				out[i] = s.project(x, items, depth+1)
 			}
+			if mi, ok := sch["minItems"].(float64); ok {
+				for len(out) < int(mi) {
+					out = append(out, s.invent(items, depth+1))
+				}
+			}
 			return out
 		case "string":
-			if str, ok := v.(string); ok {
+			if str, ok := v.(string); ok && matches(sch, str) {
 				return str
 			}
 		case "number":
-			if _, ok := v.(float64); ok {
+			if f, ok := v.(float64); ok && inRange(sch, f) {
 				return v
 			}
 		case "integer":
-			if f, ok := v.(float64); ok && f == float64(int64(f)) {
+			if f, ok := v.(float64); ok && f == math.Trunc(f) && inRange(sch, f) {
 				return v
 			}
 		case "boolean":
@@ -255,10 +270,10 @@ func (s *simulator) project(v any, sch map[string]any, depth int) any {
 func (s *simulator) invent(sch map[string]any, depth int) any {
 	sch = s.resolve(sch)
 	if c, ok := sch["const"]; ok {
-		return c
+		return plain(c)
 	}
 	if enum, ok := sch["enum"].([]any); ok && len(enum) > 0 {
-		return enum[0]
+		return plain(enum[0])
 	}
 	if alts, ok := sch["anyOf"].([]any); ok && len(alts) > 0 {
 		for _, a := range alts {
@@ -320,29 +335,161 @@ func (s *simulator) invent(sch map[string]any, depth int) any {
 		case "duration":
 			return "P1D"
 		}
+		if p, ok := sch["pattern"].(string); ok {
+			if str, ok := fromPattern(p); ok {
+				return str
+			}
+		}
 		return "simulated"
 	case "integer", "number":
-		n := 1.0
-		if m, ok := sch["minimum"].(float64); ok && n < m {
-			n = m
-		}
-		if m, ok := sch["exclusiveMinimum"].(float64); ok && n <= m {
-			n = m + 1
-		}
-		if m, ok := sch["maximum"].(float64); ok && n > m {
-			n = m
-		}
-		if m, ok := sch["exclusiveMaximum"].(float64); ok && n >= m {
-			n = m - 1
-		}
-		if ts[0] == "integer" {
-			return float64(int64(n))
-		}
-		return n
+		return inventNumber(sch, ts[0] == "integer")
 	case "boolean":
 		return false
 	}
 	return nil
+}
+
+// plain drops the key order decodeOrdered records, for values taken from
+// the schema (const, enum) and given back as answers.
+func plain(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			if k != orderKey {
+				out[k] = plain(e)
+			}
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = plain(e)
+		}
+		return out
+	}
+	return v
+}
+
+// inRange reports whether f meets the schema's numeric bounds and multipleOf.
+func inRange(sch map[string]any, f float64) bool {
+	if m, ok := sch["minimum"].(float64); ok && f < m {
+		return false
+	}
+	if m, ok := sch["exclusiveMinimum"].(float64); ok && f <= m {
+		return false
+	}
+	if m, ok := sch["maximum"].(float64); ok && f > m {
+		return false
+	}
+	if m, ok := sch["exclusiveMaximum"].(float64); ok && f >= m {
+		return false
+	}
+	if m, ok := sch["multipleOf"].(float64); ok && m > 0 {
+		q := f / m
+		return math.Abs(q-math.Round(q)) < 1e-9
+	}
+	return true
+}
+
+// inventNumber picks a number the schema accepts: 1, or the smallest
+// multiple of the step (multipleOf, 1 for integers) within the bounds.
+func inventNumber(sch map[string]any, integer bool) float64 {
+	step := 0.0
+	if integer {
+		step = 1
+	}
+	if m, ok := sch["multipleOf"].(float64); ok && m > 0 {
+		step = m
+	}
+	lo, loEx := math.Inf(-1), false
+	if m, ok := sch["minimum"].(float64); ok {
+		lo = m
+	}
+	if m, ok := sch["exclusiveMinimum"].(float64); ok && m >= lo {
+		lo, loEx = m, true
+	}
+	n := max(1, lo)
+	if loEx && n <= lo {
+		n = lo + 1
+		if step > 0 {
+			n = lo + step
+		}
+	}
+	if step > 0 {
+		n = math.Ceil(n/step) * step
+		if loEx && n <= lo {
+			n += step
+		}
+	}
+	if hi, ok := sch["maximum"].(float64); ok && n > hi {
+		n = hi
+		if step > 0 {
+			n = math.Floor(hi/step) * step
+		}
+	}
+	if hi, ok := sch["exclusiveMaximum"].(float64); ok && n >= hi {
+		n = hi - 1
+		if step > 0 {
+			n = (math.Ceil(hi/step) - 1) * step
+		}
+	}
+	return n
+}
+
+// matches reports whether str matches the schema's pattern, if any.
+func matches(sch map[string]any, str string) bool {
+	p, ok := sch["pattern"].(string)
+	if !ok {
+		return true
+	}
+	re, err := regexp.Compile(p)
+	return err != nil || re.MatchString(str)
+}
+
+// fromPattern makes a short string that matches pattern: the first choice of
+// every alternation and class, each repetition at its minimum.
+func fromPattern(pattern string) (string, bool) {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return "", false
+	}
+	var b strings.Builder
+	var walk func(*syntax.Regexp)
+	walk = func(r *syntax.Regexp) {
+		switch r.Op {
+		case syntax.OpLiteral:
+			b.WriteString(string(r.Rune))
+		case syntax.OpCharClass:
+			if len(r.Rune) > 0 {
+				c := r.Rune[0]
+				if r.Rune[0] <= 'a' && 'a' <= r.Rune[1] {
+					c = 'a'
+				}
+				b.WriteRune(c)
+			}
+		case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+			b.WriteByte('x')
+		case syntax.OpCapture, syntax.OpPlus:
+			walk(r.Sub[0])
+		case syntax.OpRepeat:
+			for range r.Min {
+				walk(r.Sub[0])
+			}
+		case syntax.OpConcat:
+			for _, sub := range r.Sub {
+				walk(sub)
+			}
+		case syntax.OpAlternate:
+			walk(r.Sub[0])
+		}
+	}
+	walk(re.Simplify())
+	out := b.String()
+	if m, err := regexp.Compile(pattern); err != nil || !m.MatchString(out) {
+		return "", false
+	}
+	return out, true
 }
 
 // expectedPath is where a sample document's expected answer lives: a

@@ -3,9 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"iter"
 	"log/slog"
 	"os"
 	"strconv"
+	"strings"
+	"sync"
 
 	"github.com/openai/openai-go/v3/option"
 	"github.com/openai/openai-go/v3/responses"
@@ -47,13 +50,43 @@ func (s simulatedRouting) New(ctx context.Context, body responses.ResponseNewPar
 	return s.Client.New(ctx, body, opts...)
 }
 
-func newSimulatedModel(log *slog.Logger) *extracttest.Server {
-	return extracttest.NewServer(func(r *extracttest.Request) extracttest.Reply {
+// simulatedModel is the fake server plus what it knows of the documents of
+// a batch run, whose requests carry no headers: custom_id → document.
+type simulatedModel struct {
+	*extracttest.Server
+	docs sync.Map // document ID → docRef
+}
+
+type docRef struct {
+	source    string
+	row, page int
+}
+
+// learn records the documents a batch run will send.
+func (m *simulatedModel) learn(docs iter.Seq[pipeline.Document]) {
+	for d := range docs {
+		m.docs.Store(d.ID, docRef{d.Source, d.Row, d.Page})
+	}
+}
+
+func newSimulatedModel(log *slog.Logger) *simulatedModel {
+	m := &simulatedModel{}
+	m.Server = extracttest.NewServer(func(r *extracttest.Request) extracttest.Reply {
 		sim, root := newSimulator(r.Schema)
-		row, _ := strconv.Atoi(r.Header.Get(headerRow))
-		page, _ := strconv.Atoi(r.Header.Get(headerPage))
+		ref := docRef{source: r.Header.Get(headerSource)}
+		ref.row, _ = strconv.Atoi(r.Header.Get(headerRow))
+		ref.page, _ = strconv.Atoi(r.Header.Get(headerPage))
+		if r.CustomID != "" {
+			id := r.CustomID
+			if i := strings.LastIndex(id, "#a"); i >= 0 {
+				id = id[:i]
+			}
+			if v, ok := m.docs.Load(id); ok {
+				ref = v.(docRef)
+			}
+		}
 		var value any
-		if p := expectedPath(r.Header.Get(headerSource), row, page); p != "" {
+		if p := expectedPath(ref.source, ref.row, ref.page); p != "" {
 			if b, err := os.ReadFile(p); err == nil {
 				var expected any
 				if err := json.Unmarshal(b, &expected); err == nil {
@@ -70,4 +103,5 @@ func newSimulatedModel(log *slog.Logger) *extracttest.Server {
 		in := int64((len(r.InputText())+len(r.Instructions)+len(r.Schema))/4 + 1)
 		return extracttest.JSON(value).WithUsage(in, 0, int64(len(out)/4+1), 0)
 	})
+	return m
 }
