@@ -44,6 +44,7 @@ type runFlags struct {
 	budget      float64
 	prices      string
 
+	stream       bool
 	batch        bool
 	background   bool
 	flexFallback bool
@@ -115,6 +116,7 @@ Exit codes: 0 all ok, 1 fatal error, 2 usage error, 3 finished with failed docum
 	fl.Lookup("mock").NoOptDefVal = "on"
 	fl.Float64Var(&f.budget, "budget", 0, "stop sending new documents once spent plus in-flight estimates would pass this many US dollars")
 	fl.StringVar(&f.prices, "prices", "", "JSON file of model prices per million tokens, over the built-in table")
+	fl.BoolVar(&f.stream, "stream", false, "one document: stream the answer and print the JSON live as it arrives")
 	fl.BoolVar(&f.batch, "batch", false, "run through the OpenAI Batch API (half price, results within 24h); resumable like any run")
 	fl.StringVar(&f.expired, "batch-expired", "resubmit", "requests of an expired batch: resubmit (in a new batch) or report (as errors)")
 	fl.BoolVar(&f.background, "background", false, "send background requests and poll them (for slow reasoning models); forces --store")

@@ -239,6 +239,18 @@ func (a *app) execute(ctx context.Context, j *job) error {
 		}
 		sinks = append(sinks, replayed{s})
 	}
+	if f.stream {
+		if f.batch || f.background {
+			closeSinks()
+			return usagef("--stream runs one document synchronously: it does not combine with --batch or --background")
+		}
+		var client extract.Client = &j.client.Responses
+		if j.simulated {
+			client = simulatedRouting{client}
+		}
+		j.ex.Client = client
+		return a.streamOne(ctx, j, sinks)
+	}
 	if len(f.outs) == 0 {
 		sinks = append(sinks, replayed{sink.NewJSONL(a.stdout, sinkOpts)})
 	}

@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/openai/openai-go/v3/option"
+	"github.com/openai/openai-go/v3/packages/ssestream"
 	"github.com/openai/openai-go/v3/responses"
 
 	"github.com/seed0611af48/quarry/extract"
@@ -41,13 +42,23 @@ func withDocument(ctx context.Context, d *pipeline.Document) context.Context {
 type simulatedRouting struct{ extract.Client }
 
 func (s simulatedRouting) New(ctx context.Context, body responses.ResponseNewParams, opts ...option.RequestOption) (*responses.Response, error) {
+	return s.Client.New(ctx, body, routed(ctx, opts)...)
+}
+
+// NewStreaming routes streamed requests the same way; the inner client
+// must stream (extract.StreamClient).
+func (s simulatedRouting) NewStreaming(ctx context.Context, body responses.ResponseNewParams, opts ...option.RequestOption) *ssestream.Stream[responses.ResponseStreamEventUnion] {
+	return s.Client.(extract.StreamClient).NewStreaming(ctx, body, routed(ctx, opts)...)
+}
+
+func routed(ctx context.Context, opts []option.RequestOption) []option.RequestOption {
 	if d, ok := ctx.Value(docKey{}).(*pipeline.Document); ok {
 		opts = append(opts,
 			option.WithHeader(headerSource, d.Source),
 			option.WithHeader(headerRow, strconv.Itoa(d.Row)),
 			option.WithHeader(headerPage, strconv.Itoa(d.Page)))
 	}
-	return s.Client.New(ctx, body, opts...)
+	return opts
 }
 
 // simulatedModel is the fake server plus what it knows of the documents of
