@@ -111,8 +111,8 @@ func (a *sdkAPI) CreateBatch(ctx context.Context, fileID string, metadata map[st
 }
 
 // FindBatch pages through the organisation's batches, newest first, and
-// stops at the first one created before since. A server without the list
-// endpoint (404) has no batch to find.
+// stops at the first one created before since. Any error, a 404 included, is
+// returned: guessing "no batch" could submit the same requests twice.
 func (a *sdkAPI) FindBatch(ctx context.Context, fileID string, since time.Time) (*openai.Batch, error) {
 	pager := a.c.Batches.ListAutoPaging(ctx, openai.BatchListParams{}, a.with()...)
 	for pager.Next() {
@@ -124,9 +124,8 @@ func (a *sdkAPI) FindBatch(ctx context.Context, fileID string, since time.Time) 
 			return nil, nil
 		}
 	}
-	var oe *openai.Error
-	if err := pager.Err(); err != nil && !(errors.As(err, &oe) && oe.StatusCode == http.StatusNotFound) {
-		return nil, err
+	if err := pager.Err(); err != nil {
+		return nil, fmt.Errorf("batch: listing batches to find the one made from %s: %w", fileID, err)
 	}
 	return nil, nil
 }

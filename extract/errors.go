@@ -3,6 +3,7 @@ package extract
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/openai/openai-go/v3"
@@ -110,7 +111,7 @@ func (e *APIError) Error() string {
 		fmt.Fprintf(&b, " %s", e.Type)
 	}
 	if e.Message != "" {
-		fmt.Fprintf(&b, ": %s", e.Message)
+		fmt.Fprintf(&b, ": %s", redactKeys(e.Message))
 	}
 	if e.Param != "" {
 		fmt.Fprintf(&b, " (param %s)", e.Param)
@@ -131,6 +132,13 @@ func (e *APIError) Unwrap() error {
 	}
 	return e.err
 }
+
+// keyLike matches API keys and the masked keys servers echo back
+// ("Incorrect API key provided: sk-proj-****1234").
+var keyLike = regexp.MustCompile(`\bsk-[A-Za-z0-9_*\-]{3,}`)
+
+// redactKeys blanks anything that looks like an API key.
+func redactKeys(s string) string { return keyLike.ReplaceAllString(s, "sk-[redacted]") }
 
 // InvalidError is returned when every attempt broke the schema or validation.
 // It carries every attempt's errors and the last raw answer.

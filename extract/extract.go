@@ -95,10 +95,12 @@ func (ex *Extractor) Extract(ctx context.Context, spec Spec, inputs ...Input) (j
 	var requests, limited atomic.Int64
 	opts := append(append([]option.RequestOption(nil), ex.RequestOptions...),
 		option.WithMiddleware(func(r *http.Request, next option.MiddlewareNext) (*http.Response, error) {
-			requests.Add(1)
 			resp, err := next(r)
-			if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
-				limited.Add(1)
+			if r.Method == http.MethodPost { // not the polls of background requests
+				requests.Add(1)
+				if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
+					limited.Add(1)
+				}
 			}
 			return resp, err
 		}))

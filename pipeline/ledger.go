@@ -108,6 +108,13 @@ func OpenLedger(dir string) (*Ledger, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: ledger: %w", err)
 	}
+	if err := lockLedger(f); err != nil {
+		f.Close()
+		if errors.Is(err, ErrLedgerBusy) {
+			return nil, fmt.Errorf("%w: %s", err, dir)
+		}
+		return nil, fmt.Errorf("pipeline: ledger: %w", err)
+	}
 	l := &Ledger{dir: dir, f: f, index: make(map[ledgerKey]ledgerEntry)}
 	if err := l.load(); err != nil {
 		f.Close()

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -282,4 +283,23 @@ func TestDefaultEstimate(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestLedgerLockedAgainstASecondWriter(t *testing.T) {
+	dir := t.TempDir()
+	l, err := OpenLedger(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := OpenLedger(dir); !errors.Is(err, ErrLedgerBusy) && runtime.GOOS != "windows" {
+		t.Fatalf("second open: %v, want ErrLedgerBusy", err)
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	l2, err := OpenLedger(dir)
+	if err != nil {
+		t.Fatalf("open after close: %v", err)
+	}
+	l2.Close()
 }

@@ -151,6 +151,17 @@ func (l *Limiter) Middleware(req *http.Request, next func(*http.Request) (*http.
 		return next(req)
 	}
 	ctx := req.Context()
+	if req.Method != http.MethodPost {
+		// Polls and downloads (GET) cost no model tokens: only watch the headers.
+		if err := l.waitPause(ctx); err != nil {
+			return nil, err
+		}
+		resp, err := next(req)
+		if err == nil {
+			l.ObserveResponse(resp)
+		}
+		return resp, err
+	}
 	r, _ := ctx.Value(reservationKey{}).(*Reservation)
 	if r != nil && r.l == l && r.first.CompareAndSwap(false, true) {
 		if err := l.waitPause(ctx); err != nil {

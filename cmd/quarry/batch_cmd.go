@@ -24,12 +24,11 @@ func (a *app) executeBatch(ctx context.Context, j *job, docs iter.Seq[pipeline.D
 		Logger:  a.log,
 		Expired: batch.Resubmit,
 	}
-	switch f.expired {
-	case "resubmit":
-	case "report":
+	if f.expired == "report" {
 		opts.Expired = batch.Report
-	default:
-		return usagef("--batch-expired must be resubmit or report, not %q", f.expired)
+	}
+	if f.limit > 0 {
+		docs = limited(docs, f.limit)
 	}
 	if j.simulated {
 		j.sim.learn(docs)
@@ -131,4 +130,17 @@ func (a *app) batchCommand() *cobra.Command {
 		cmd.AddCommand(c)
 	}
 	return cmd
+}
+
+// limited yields the first n documents of docs, the same ones every time it
+// is iterated (batch rounds read the source again).
+func limited(docs iter.Seq[pipeline.Document], n int) iter.Seq[pipeline.Document] {
+	return func(yield func(pipeline.Document) bool) {
+		i := 0
+		for d := range docs {
+			if i++; i > n || !yield(d) {
+				return
+			}
+		}
+	}
 }

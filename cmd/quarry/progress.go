@@ -81,13 +81,17 @@ func (l *failureLog) add(o *pipeline.Outcome) {
 // recordSink watches outcomes for the summary and the exit code.
 type recordSink struct {
 	failures      *failureLog
-	skippedFailed int
+	skippedFailed int // failed in an earlier run, skipped now
+	notSent       int // skipped in this run without a record: --budget reached
 }
 
 func (r *recordSink) Write(o *pipeline.Outcome) error {
 	switch {
+	case o.Status == pipeline.StatusSkipped && o.EarlierStatus == "":
+		r.notSent++
+		r.failures.add(o)
 	case o.Status == pipeline.StatusSkipped:
-		if o.EarlierStatus != "" && o.EarlierStatus != pipeline.StatusOK {
+		if o.EarlierStatus != pipeline.StatusOK {
 			r.skippedFailed++
 			r.failures.add(o.Replayed())
 		}

@@ -75,6 +75,27 @@ func (a *app) prepare(ctx context.Context, f *runFlags) (*job, error) {
 			return nil, usagef("--out %s: unknown output type; use .jsonl, .csv, .tsv or .xlsx", o)
 		}
 	}
+	switch {
+	case f.batch && f.background:
+		return nil, usagef("--batch and --background are two different ways to run: pick one")
+	case f.batch && f.retryFailed:
+		return nil, usagef("--retry-failed is not supported with --batch yet: run the failures without --batch")
+	case f.stream && (f.batch || f.background):
+		return nil, usagef("--stream runs one document synchronously: it does not combine with --batch or --background")
+	}
+	switch f.expired {
+	case "resubmit", "report":
+	default:
+		return nil, usagef("--batch-expired must be resubmit or report, not %q", f.expired)
+	}
+	if f.maxOutputTokens < 0 {
+		return nil, usagef("--max-output-tokens must be 0 (no limit) or more")
+	}
+	switch f.reasoningEffort {
+	case "", "minimal", "low", "medium", "high":
+	default:
+		return nil, usagef("--reasoning-effort must be minimal, low, medium or high, not %q", f.reasoningEffort)
+	}
 	js, err := loadSchema(f.schema)
 	if err != nil {
 		return nil, err
@@ -95,6 +116,9 @@ func (a *app) prepare(ctx context.Context, f *runFlags) (*job, error) {
 	}
 	if f.serviceTier == "flex" {
 		j.tier = extract.TierFlex
+	}
+	if _, ok := j.prices.Lookup(f.model); f.budget > 0 && !ok {
+		return nil, usagef("--budget needs the price of %s: add it with --prices FILE", f.model)
 	}
 
 	key := a.getenv("OPENAI_API_KEY")
@@ -156,9 +180,6 @@ the built-in simulated model and marks every output as simulated`)
 			opts = append(opts, option.WithBaseURL(f.baseURL))
 		}
 	}
-	if f.batch && f.background {
-		return nil, usagef("--batch and --background are two different ways to run: pick one")
-	}
 	if f.background {
 		ex.Store = true // background responses are stored by the server
 	}
@@ -182,6 +203,8 @@ the built-in simulated model and marks every output as simulated`)
 
 	j.fp = pipeline.Fingerprint("model", ex.Model, "instructions", ex.Instructions,
 		"schema", string(js.spec.Schema), "attempts", fmt.Sprint(f.maxAttempts),
+		"reasoning-effort", f.reasoningEffort, "max-output-tokens", fmt.Sprint(f.maxOutputTokens),
+		"temperature", fmt.Sprint(f.temperature),
 		"pdf", f.pdfMode, "text-column", f.textColumn, "template", f.template,
 		"simulated", fmt.Sprint(j.simulated))
 	j.runDir = f.runDir
@@ -240,10 +263,6 @@ func (a *app) execute(ctx context.Context, j *job) error {
 		sinks = append(sinks, replayed{s})
 	}
 	if f.stream {
-		if f.batch || f.background {
-			closeSinks()
-			return usagef("--stream runs one document synchronously: it does not combine with --batch or --background")
-		}
 		var client extract.Client = &j.client.Responses
 		if j.simulated {
 			client = simulatedRouting{client}
@@ -256,10 +275,7 @@ func (a *app) execute(ctx context.Context, j *job) error {
 	}
 
 	info := &pipeline.RunInfo{Model: j.ex.Model, Instructions: instructionsOf(j.ex), Schema: j.schema.spec.Schema, Simulated: j.simulated}
-	price, priced := j.prices.Lookup(j.ex.Model)
-	if f.budget > 0 && !priced {
-		return usagef("--budget needs the price of %s: add it with --prices FILE", j.ex.Model)
-	}
+	price, _ := j.prices.Lookup(j.ex.Model)
 	budget := pipeline.NewBudget(f.budget)
 	if f.batch {
 		j.tier = extract.TierBatch
@@ -328,8 +344,11 @@ func (a *app) execute(ctx context.Context, j *job) error {
 	if n := totals.Documents - totals.ByStatus[pipeline.StatusOK] - totals.ByStatus[pipeline.StatusSkipped]; n > 0 {
 		return failuresError{failed: n}
 	}
-	if recorder.skippedFailed > 0 {
-		return failuresError{failed: recorder.skippedFailed}
+	if recorder.notSent > 0 {
+		fmt.Fprintf(a.stderr, "quarry: %d documents were not sent: --budget reached; run the same command with a higher --budget to continue\n", recorder.notSent)
+	}
+	if n := recorder.skippedFailed + recorder.notSent; n > 0 {
+		return failuresError{failed: n}
 	}
 	return nil
 }

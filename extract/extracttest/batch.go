@@ -12,7 +12,8 @@ import (
 )
 
 // This file serves the Batch API: POST /v1/batches, GET /v1/batches/{id} and POST
-// /v1/batches/{id}/cancel, running each input line through the Handler.
+// /v1/batches/{id}/cancel, running each input line through the Handler. GET
+// /v1/batches, the list, is in batch_list.go.
 
 // A BatchOutcome is the status a scripted batch ends in.
 type BatchOutcome string
@@ -161,6 +162,7 @@ func unix(t time.Time) *int64 {
 
 func (s *Server) batchRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /v1/batches", s.createBatch)
+	mux.HandleFunc("GET /v1/batches", s.listBatches)
 	mux.HandleFunc("GET /v1/batches/{id}", s.getBatch)
 	mux.HandleFunc("POST /v1/batches/{id}/cancel", s.cancelBatch)
 }

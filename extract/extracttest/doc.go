@@ -124,6 +124,7 @@
 // completed; with no output file when every request failed), [BatchExpired] (half the
 // requests run, the rest are "batch_expired" lines in the error file) or [BatchFailed]
 // (errors.data, no files). Malformed input files fail validation as the live service
-// does. [Server.BatchesCreated] and [Server.Uploads] let a test check that a resumed run
-// polls its existing batch instead of uploading again.
+// does. GET /v1/batches lists the batches newest first, with the API's limit and after
+// cursor, without moving them. [Server.BatchesCreated] and [Server.Uploads] let a test
+// check that a resumed run polls its existing batch instead of uploading again.
 package extracttest
