@@ -99,6 +99,9 @@ type APIError struct {
 	// Findings holds the strict-mode findings of Quarry's linter for the schema
 	// that was sent, when the server rejected it as invalid_json_schema.
 	Findings []schema.Finding
+	// Requests counts the HTTP requests of the attempt, the client's
+	// retries included: 3 means this answer came after two retried ones.
+	Requests int
 	err      *openai.Error
 }
 
@@ -115,6 +118,9 @@ func (e *APIError) Error() string {
 	}
 	if e.Param != "" {
 		fmt.Fprintf(&b, " (param %s)", e.Param)
+	}
+	if e.Requests > 1 {
+		fmt.Fprintf(&b, " (after %d tries)", e.Requests)
 	}
 	for i, f := range e.Findings {
 		if i == 5 {

@@ -111,9 +111,19 @@ func (ex *Extractor) Extract(ctx context.Context, spec Spec, inputs ...Input) (j
 			break
 		}
 		t0 := time.Now()
+		before := requests.Load()
 		resp, err := ex.Client.New(ctx, params, opts...)
 		if err != nil {
-			c.Fail(apiError(err, &spec))
+			err = apiError(err, &spec)
+			var ae *APIError
+			if n := int(requests.Load() - before); n > 1 {
+				if errors.As(err, &ae) {
+					ae.Requests = n
+				} else if ctx.Err() == nil {
+					err = fmt.Errorf("%w (after %d tries)", err, n)
+				}
+			}
+			c.Fail(err)
 			break
 		}
 		c.Handle(resp, time.Since(t0))

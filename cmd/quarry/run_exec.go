@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -158,7 +159,11 @@ the built-in simulated model and marks every output as simulated`)
 	}
 	j.ex = ex
 
-	opts := []option.RequestOption{option.WithMaxRetries(f.maxRetries)}
+	// Keep a connection per worker alive: the default transport keeps only 2
+	// idle per host, so 8+ workers would re-dial (and re-handshake TLS) constantly.
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = max(f.concurrency, 8)
+	opts := []option.RequestOption{option.WithMaxRetries(f.maxRetries), option.WithHTTPClient(&http.Client{Transport: tr})}
 	timeout := f.timeout
 	if timeout == 0 && f.serviceTier == "flex" {
 		timeout = 15 * time.Minute // flex requests queue for capacity
