@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -29,21 +27,9 @@ document) as JSONL, CSV or XLSX, without calling the model.`,
 				return fmt.Errorf("reading %s: %w (is it a quarry run dir?)", runDir, err)
 			}
 			sinkOpts := sink.Options{Simulated: info.Simulated, Logger: a.log}
-			var sinks []pipeline.Sink
-			for _, o := range outs {
-				if dir := filepath.Dir(o); dir != "." {
-					if err := os.MkdirAll(dir, 0o755); err != nil {
-						return err
-					}
-				}
-				s, err := sink.Open(o, info.Schema, sinkOpts)
-				if err != nil {
-					for _, s := range sinks {
-						s.Close(nil)
-					}
-					return fmt.Errorf("--out %s: %w", o, err)
-				}
-				sinks = append(sinks, s)
+			sinks, err := openSinks(outs, info.Schema, sinkOpts)
+			if err != nil {
+				return err
 			}
 			n := 0
 			var firstErr error

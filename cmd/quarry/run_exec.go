@@ -247,25 +247,12 @@ func (a *app) execute(ctx context.Context, j *job) error {
 	defer ledger.Close()
 
 	sinkOpts := sink.Options{Simulated: j.simulated, Logger: a.log}
-	var sinks []pipeline.Sink
-	closeSinks := func() {
-		for _, s := range sinks {
-			s.Close(nil)
-		}
+	sinks, err := openSinks(f.outs, j.schema.spec.Schema, sinkOpts)
+	if err != nil {
+		return err
 	}
-	for _, o := range f.outs {
-		if dir := filepath.Dir(o); dir != "." {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				closeSinks()
-				return err
-			}
-		}
-		s, err := sink.Open(o, j.schema.spec.Schema, sinkOpts)
-		if err != nil {
-			closeSinks()
-			return fmt.Errorf("--out %s: %w", o, err)
-		}
-		sinks = append(sinks, replayed{s})
+	for i, s := range sinks {
+		sinks[i] = replayed{s}
 	}
 	if f.stream {
 		var client extract.Client = &j.client.Responses
@@ -391,3 +378,28 @@ func newClient(key, baseURL string, opts ...option.RequestOption) openai.Client 
 type replayed struct{ pipeline.Sink }
 
 func (r replayed) Write(o *pipeline.Outcome) error { return r.Sink.Write(o.Replayed()) }
+
+// openSinks opens an output per path (making its folder); on an error, the
+// ones already open are closed.
+func openSinks(outs []string, schema []byte, opts sink.Options) ([]pipeline.Sink, error) {
+	var sinks []pipeline.Sink
+	fail := func(err error) ([]pipeline.Sink, error) {
+		for _, s := range sinks {
+			s.Close(nil)
+		}
+		return nil, err
+	}
+	for _, o := range outs {
+		if dir := filepath.Dir(o); dir != "." {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return fail(err)
+			}
+		}
+		s, err := sink.Open(o, schema, opts)
+		if err != nil {
+			return fail(fmt.Errorf("--out %s: %w", o, err))
+		}
+		sinks = append(sinks, s)
+	}
+	return sinks, nil
+}
