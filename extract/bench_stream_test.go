@@ -54,3 +54,37 @@ func BenchmarkStream100KB(b *testing.B) {
 		b.ReportMetric(float64(partials)/float64(b.N), "partials/op")
 	})
 }
+
+// BenchmarkStreamItems100KB streams the same 1,400 lines as a list root
+// through StreamItems (each element decoded once) and compares with Many.
+func BenchmarkStreamItems100KB(b *testing.B) {
+	reply := extracttest.JSON(map[string]any{"items": bigInvoice()["lines"]}).WithChunkSize(16)
+	srv := extracttest.NewServer(func(*extracttest.Request) extracttest.Reply { return reply })
+	defer srv.Close()
+	client := openai.NewClient(option.WithBaseURL(srv.URL), option.WithAPIKey("test"))
+	ex := &extract.Extractor{Client: &client.Responses}
+	ctx := b.Context()
+	b.Run("Many", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, _, err := extract.Many[Line](ctx, ex, extract.Text("doc")); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("StreamItems", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			n := 0
+			for _, err := range extract.StreamItems[Line](ctx, ex, extract.StreamOptions{}, extract.Text("doc")) {
+				if err != nil {
+					b.Fatal(err)
+				}
+				n++
+			}
+			if n != 1400 {
+				b.Fatalf("%d items", n)
+			}
+		}
+	})
+}

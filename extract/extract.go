@@ -148,8 +148,3 @@ func apiError(err error, spec *Spec) error {
 	}
 	return fmt.Errorf("extract: request failed: %w", err)
 }
-
-func isAPIError(err error) bool {
-	var oe *openai.Error
-	return errors.As(err, &oe)
-}

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"sync"
+	"net/http"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/openai/openai-go/v3/option"
@@ -18,99 +20,158 @@ import (
 )
 
 // StreamClient is the streaming part of the openai-go client:
-// &client.Responses satisfies it. Stream needs Extractor.Client to have it.
+// &client.Responses satisfies it. Stream, StreamItems and StreamRaw need
+// Extractor.Client to have it.
 type StreamClient interface {
 	NewStreaming(ctx context.Context, body responses.ResponseNewParams, opts ...option.RequestOption) *ssestream.Stream[responses.ResponseStreamEventUnion]
 }
 
-// Stream failures. A *StreamError carries the details.
+// Stream failures: a stream that ended without a final response. A
+// *StreamError carries the details.
 var (
-	// ErrStreamDropped: the connection ended before the response completed.
+	// ErrStreamDropped: the connection ended before the response did.
 	ErrStreamDropped = errors.New("extract: the stream dropped before the response completed")
 	// ErrStreamStalled: no event arrived within StreamOptions.StallTimeout.
 	ErrStreamStalled = errors.New("extract: the stream stalled")
 	// ErrStreamEvent: the server sent an error event mid-stream.
 	ErrStreamEvent = errors.New("extract: the stream reported an error")
+	// ErrNoStreaming: Extractor.Client has no NewStreaming method.
+	ErrNoStreaming = errors.New("extract: streaming needs a client with NewStreaming, such as &client.Responses")
 )
 
-// StreamError is a stream that ended without a response.
+// StreamError is a stream that ended without a final response.
 type StreamError struct {
-	Kind    error // ErrStreamDropped, ErrStreamStalled or ErrStreamEvent
-	Code    string
-	Message string
-	Err     error // the transport error, if any
+	// Kind is ErrStreamDropped, ErrStreamStalled or ErrStreamEvent.
+	Kind error
+	// ResponseID is the id the stream announced, if it got that far.
+	ResponseID string
+	// Events counts the events received before the failure.
+	Events int
+	// Code, Message and Param are those of an error event.
+	Code, Message, Param string
+	// Stall is the StallTimeout that ran out (ErrStreamStalled).
+	Stall time.Duration
+	// Err is the transport error, if any.
+	Err error
 }
 
 func (e *StreamError) Error() string {
-	msg := e.Kind.Error()
-	if e.Code != "" || e.Message != "" {
-		msg += fmt.Sprintf(": %s %s", e.Code, e.Message)
+	var b strings.Builder
+	b.WriteString(e.Kind.Error())
+	switch {
+	case e.Kind == ErrStreamStalled:
+		fmt.Fprintf(&b, ": no event for %s", e.Stall)
+	case e.Code != "" && e.Message != "":
+		fmt.Fprintf(&b, ": %s: %s", e.Code, redactKeys(e.Message))
+	case e.Code != "" || e.Message != "":
+		fmt.Fprintf(&b, ": %s", redactKeys(e.Code+e.Message))
 	}
+	fmt.Fprintf(&b, " (after %d events", e.Events)
+	if e.ResponseID != "" {
+		fmt.Fprintf(&b, ", response %s", e.ResponseID)
+	}
+	b.WriteByte(')')
 	if e.Err != nil {
-		msg += ": " + e.Err.Error()
+		fmt.Fprintf(&b, ": %v", e.Err)
 	}
-	return msg
+	return b.String()
 }
 
 func (e *StreamError) Is(target error) bool { return target == e.Kind }
 func (e *StreamError) Unwrap() error        { return e.Err }
 
-// StreamOptions tunes Stream. The zero value is ready to use.
+// StreamOptions tunes the streaming calls. The zero value is ready to use.
 type StreamOptions struct {
-	// StallTimeout ends a stream that sends no event for this long. If
-	// zero, 60s.
+	// StallTimeout ends an attempt whose stream sends no event for this
+	// long, once the stream is open (the wait for the response headers is
+	// bounded by the client's own timeouts and ctx); time spent in the
+	// caller's loop body does not count. If zero, 60s, or 10 minutes for
+	// reasoning models, which send no event while they reason: a reasoning
+	// phase of several minutes is normal at high effort, and cutting it
+	// off bills the reasoning again on the retry. Negative: no limit.
 	StallTimeout time.Duration
-	// NoRetry turns off the one retry of a dropped or stalled stream (as a
-	// whole new request; it counts as an attempt).
+	// NoRetry turns off the one retry of a dropped or stalled stream. The
+	// retry is a whole new request (a stream cannot be resumed); the broken
+	// attempt is recorded in Result.Attempts and counts toward MaxAttempts.
 	NoRetry bool
+	// OnResult, if set, is called once with the call's Result when it ends
+	// (with or without error). Stream's and StreamRaw's last value carries
+	// the Result as well; StreamItems has no other way to give it.
+	OnResult func(*Result)
 }
 
-func (o StreamOptions) stall() time.Duration {
-	if o.StallTimeout <= 0 {
-		return 60 * time.Second
+func (o StreamOptions) stall(ex *Extractor) time.Duration {
+	switch {
+	case o.StallTimeout < 0:
+		return 0
+	case o.StallTimeout > 0:
+		return o.StallTimeout
+	case ex.reasoning():
+		return 10 * time.Minute
 	}
-	return o.StallTimeout
+	return 60 * time.Second
 }
 
-// Partial is one view of a value while its JSON streams in.
+// Partial is one view of a value while its JSON streams in. It is valid
+// until the loop body returns: the next step may change what Present and
+// Done report, and the slices and pointers inside Value belong to the
+// next Partial's Value too. The Final one may be kept.
 type Partial[T any] struct {
 	// Value holds what has arrived: fields not yet seen are zero (tell
 	// them apart with Present), strings may still be growing (Done).
+	// Before Final it is decoded leniently and never validated.
 	Value T
-	// Attempt is the 1-based attempt the value belongs to: a re-ask starts
-	// again from an empty value.
+	// Attempt is the 1-based attempt the value belongs to: when it
+	// changes, a re-ask (or a retry) starts again from an empty value.
 	Attempt int
+	// Complete is set once this attempt's JSON has arrived in full; it is
+	// not validated until Final.
+	Complete bool
 	// Final is set on the last Partial only, when the call is over without
-	// error: Value is then decoded strictly and validated, and Result is set.
+	// error: Value is then decoded strictly and validated. Result is set on
+	// the last Partial, with or without error.
 	Final  bool
 	Result *Result
 	parser *partialjson.Parser
 }
 
-// Present reports whether the JSON pointer ("/lines/0/unit_price") has been
-// seen in this attempt's answer. A list type's pointers start with its list
-// key ("/items/0").
+// Present reports whether the value at the JSON pointer ("/lines/0/unit_price")
+// has been seen in this attempt's answer, so that a field not yet seen can be
+// told from a zero value. Once present, a value stays present within an
+// attempt. The pointers are those of the answer: a list type's start with
+// its list key ("/items/0").
 func (p Partial[T]) Present(pointer string) bool {
-	return p.Final || (p.parser != nil && p.parser.Present(pointer))
+	return p.parser != nil && p.parser.Present(pointer)
 }
 
-// Done reports whether the value at pointer is complete.
+// Done reports whether the value at pointer is present and complete (a
+// string has its closing quote).
 func (p Partial[T]) Done(pointer string) bool {
-	return p.Final || (p.parser != nil && p.parser.Done(pointer))
+	return p.parser != nil && p.parser.Done(pointer)
 }
 
 // Stream is One, streamed: it yields partial values as the answer's JSON
-// arrives and, last, the validated value with Final set. A re-ask after an
-// invalid answer streams again (Attempt grows). Partial values are decoded
-// leniently and never validated. An error ends the sequence; the Partial
-// yielded with it carries the call's Result. Stream failures are typed:
-// ErrStreamDropped, ErrStreamStalled, ErrStreamEvent (*StreamError); a
-// dropped or stalled stream is retried once as a whole new attempt unless
-// opts.NoRetry. Refusals, truncation and failed responses end as in One.
+// arrives and, last, the validated value with Final set. Each attempt
+// streams: a re-ask after an invalid answer, the retry of a truncated
+// answer or of a broken stream start again from an empty value with a new
+// Attempt. An error ends the sequence; the Partial yielded with it carries
+// the call's Result. Refusals, truncation (an answer cut off by reasoning
+// says so) and failed responses end as in One; stream failures are
+// *StreamError (ErrStreamDropped, ErrStreamStalled, ErrStreamEvent). A
+// dropped or stalled stream is retried once unless opts.NoRetry. Leaving
+// the loop early closes the stream at once.
 //
-// Partial values are emitted when a top-level field completes, and otherwise
-// once the answer has grown by 1/32 since the last one (at least 64 bytes),
-// so decoding them costs time linear in the answer's length.
+// # Cost
+//
+// Parsing the deltas costs O(n) for an answer of n bytes. A Partial is
+// decoded from the whole answer so far, in O(size so far), so Stream does
+// not decode after every delta: it yields when a member of the root
+// completes, and otherwise once
+// the answer has grown by 1/32 (at least 64 bytes) since the last Partial.
+// Decoding all Partials thus costs about 32 decodes of the final answer
+// plus one per top-level field; a long list shows new elements in batches
+// of about 3% of the answer. To see each element of a list as soon as it
+// is complete, at O(n) in all, use StreamItems.
 func Stream[T any](ctx context.Context, ex *Extractor, opts StreamOptions, inputs ...Input) iter.Seq2[Partial[T], error] {
 	return func(yield func(Partial[T], error) bool) {
 		s, err := schema.For[T]()
@@ -127,25 +188,54 @@ func Stream[T any](ctx context.Context, ex *Extractor, opts StreamOptions, input
 			out = v
 			return nil
 		}}
+		var last *partialjson.Parser
 		stopped := false
-		onPartial := func(p *partialjson.Parser, attempt int) bool {
+		_, res, err := ex.streamCall(ctx, spec, opts, inputs, throttle(func(p *partialjson.Parser, attempt int) bool {
+			last = p
 			var v T
 			decodePartial(s, p.Snapshot(), &v)
-			if !yield(Partial[T]{Value: v, Attempt: attempt, parser: p}, nil) {
+			if !yield(Partial[T]{Value: v, Attempt: attempt, Complete: p.Complete(), parser: p}, nil) {
 				stopped = true
-				return false
 			}
-			return true
-		}
-		_, res, err := ex.stream(ctx, spec, opts, inputs, onPartial)
+			return !stopped
+		}))
 		if stopped {
 			return
 		}
+		attempt := 0
+		if res != nil {
+			attempt = len(res.Attempts)
+		}
 		if err != nil {
-			yield(Partial[T]{Result: res}, err)
+			yield(Partial[T]{Attempt: attempt, Result: res, parser: last}, err)
 			return
 		}
-		yield(Partial[T]{Value: out, Attempt: len(res.Attempts), Final: true, Result: res}, nil)
+		yield(Partial[T]{Value: out, Attempt: attempt, Complete: true, Final: true, Result: res, parser: last}, nil)
+	}
+}
+
+// throttle calls show when a top-level field has completed, and otherwise
+// once the answer has grown by 1/32 (at least 64 bytes) since the last
+// call (see the cost of Stream).
+func throttle(show func(p *partialjson.Parser, attempt int) bool) func(p *partialjson.Parser, attempt int, delta int) bool {
+	var sinceShown, total, lastAttempt int
+	return func(p *partialjson.Parser, attempt, delta int) bool {
+		if attempt != lastAttempt {
+			lastAttempt, sinceShown, total = attempt, 0, 0
+		}
+		sinceShown += delta
+		total += delta
+		topLevel := false
+		for _, ev := range p.Events() {
+			if ev.Kind == partialjson.ValueEnd && ev.Depth <= 1 {
+				topLevel = true
+			}
+		}
+		if p.Snapshot() == nil || !topLevel && sinceShown < max(64, total/32) {
+			return true
+		}
+		sinceShown = 0
+		return show(p, attempt)
 	}
 }
 
@@ -164,113 +254,82 @@ func decodePartial(s *schema.Schema, snap []byte, v any) {
 	}
 }
 
-// ItemError is a streamed list element that failed decoding or validation.
-type ItemError struct {
-	Pointer string
-	Errors  []*schema.FieldError
+// RawPartial is a partial answer of StreamRaw: the JSON received so far,
+// closed up so that it parses (see partialjson.Parser.Snapshot).
+type RawPartial struct {
+	JSON    json.RawMessage
+	Attempt int
+	// Complete is set once this attempt's JSON has arrived in full.
+	Complete bool
+	// Final is set on the last one when the call succeeded: JSON is then
+	// the valid answer. Result is set on the last one, with or without
+	// error.
+	Final  bool
+	Result *Result
 }
 
-func (e *ItemError) Error() string {
-	return fmt.Sprintf("extract: list element %s is invalid: %s", e.Pointer, (&schema.DecodeError{Errors: e.Errors}).Error())
-}
-
-// StreamItems extracts a list of T and yields each element as soon as it is
-// complete, decoded strictly and validated on its own. An element that fails
-// is yielded as an *ItemError and the stream goes on. When the whole answer
-// turns out invalid and is re-asked, the new attempt's elements are yielded
-// from the position the previous attempt reached: elements already yielded
-// are not taken back. The final error, if any, ends the sequence.
-func StreamItems[T any](ctx context.Context, ex *Extractor, opts StreamOptions, inputs ...Input) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
-		var zero T
-		s, err := schema.For[[]T]()
-		if err != nil {
-			yield(zero, err)
+// StreamRaw is Stream for a Spec without a Go type (a JSON Schema
+// document): it yields the answer's JSON as it grows, then the valid
+// answer. Each RawPartial's JSON is a fresh copy, O(size so far); they are
+// yielded as Stream yields its Partials.
+func (ex *Extractor) StreamRaw(ctx context.Context, spec Spec, opts StreamOptions, inputs ...Input) iter.Seq2[RawPartial, error] {
+	return func(yield func(RawPartial, error) bool) {
+		stopped := false
+		value, res, err := ex.streamCall(ctx, spec, opts, inputs, throttle(func(p *partialjson.Parser, attempt int) bool {
+			if !yield(RawPartial{JSON: p.AppendSnapshot(nil), Attempt: attempt, Complete: p.Complete()}, nil) {
+				stopped = true
+			}
+			return !stopped
+		}))
+		if stopped {
 			return
 		}
-		item, err := schema.For[T]()
+		attempt := 0
+		if res != nil {
+			attempt = len(res.Attempts)
+		}
 		if err != nil {
-			yield(zero, err)
+			yield(RawPartial{Attempt: attempt, Result: res}, err)
 			return
 		}
-		spec := Spec{Name: s.Name, Schema: s.JSON, Check: func(answer []byte) []*schema.FieldError {
-			var v []T
-			return Decode(s, answer, &v)
-		}}
-		parent := schema.Pointer("", s.ListKey)
-		yielded, stopped := 0, false
-		lastAttempt := 0
-		seen := 0 // elements of the current attempt
-		onEvents := func(p *partialjson.Parser, attempt int) bool {
-			if attempt != lastAttempt {
-				lastAttempt, seen = attempt, 0
-			}
-			for _, ev := range p.Events() {
-				if ev.Kind != partialjson.ValueEnd || ev.Parent() != parent {
-					continue
-				}
-				seen++
-				if seen <= yielded {
-					continue
-				}
-				yielded++
-				var v T
-				var err error
-				if errs := Decode(item, ev.Raw, &v); len(errs) > 0 {
-					for _, e := range errs {
-						e.Pointer = ev.Pointer() + e.Pointer
-					}
-					err = &ItemError{Pointer: ev.Pointer(), Errors: errs}
-				}
-				if !yield(v, err) {
-					stopped = true
-					return false
-				}
-			}
-			return true
-		}
-		_, _, err = ex.streamEvents(ctx, spec, opts, inputs, onEvents)
-		if !stopped && err != nil {
-			yield(zero, err)
-		}
+		yield(RawPartial{JSON: value, Attempt: attempt, Complete: true, Final: true, Result: res}, nil)
 	}
 }
 
-// stream runs a Call over streamed responses, calling onPartial when the
-// answer has grown enough to show (see Stream).
-func (ex *Extractor) stream(ctx context.Context, spec Spec, opts StreamOptions, inputs []Input, onPartial func(p *partialjson.Parser, attempt int) bool) (json.RawMessage, *Result, error) {
-	var sinceEmit, total int
-	return ex.streamEvents(ctx, spec, opts, inputs, func(p *partialjson.Parser, attempt int) bool {
-		topLevel := false
-		for _, ev := range p.Events() {
-			if ev.Depth <= 1 && ev.Kind == partialjson.ValueEnd {
-				topLevel = true
-			}
-		}
-		if p.Snapshot() == nil {
-			return true
-		}
-		if topLevel || sinceEmit >= max(64, total/32) {
-			sinceEmit = 0
-			return onPartial(p, attempt)
-		}
-		return true
-	}, func(n int) { sinceEmit += n; total += n })
-}
+// errStopped ends a call whose caller left the loop.
+var errStopped = errors.New("extract: the caller stopped reading the stream")
 
-// streamEvents runs a Call over streamed responses and calls onDelta after
-// every text delta with the attempt's parser. count, if given, sees the
-// delta sizes. It returns the call's outcome.
-func (ex *Extractor) streamEvents(ctx context.Context, spec Spec, opts StreamOptions, inputs []Input, onDelta func(p *partialjson.Parser, attempt int) bool, count ...func(int)) (json.RawMessage, *Result, error) {
+// streamCall runs a Call over streamed responses. After every output text
+// delta fed to the attempt's parser it calls onDelta with the parser, the
+// 1-based attempt and the delta's size; when onDelta returns false the
+// stream is closed at once and the call ends. The Result is returned with
+// errors too, nil only when no request was made.
+func (ex *Extractor) streamCall(ctx context.Context, spec Spec, opts StreamOptions, inputs []Input, onDelta func(p *partialjson.Parser, attempt, delta int) bool) (json.RawMessage, *Result, error) {
 	sc, ok := ex.Client.(StreamClient)
 	if !ok {
-		return nil, nil, errors.New("extract: streaming needs a client with NewStreaming, such as &client.Responses")
+		if ex.Client == nil {
+			panic("extract: Extractor.Client is nil")
+		}
+		return nil, nil, fmt.Errorf("%w (%T has none)", ErrNoStreaming, ex.Client)
 	}
 	c, err := ex.NewCall(spec, inputs...)
 	if err != nil {
 		return nil, nil, err
 	}
 	start := time.Now()
+	var requests, limited atomic.Int64
+	reqOpts := append(append([]option.RequestOption(nil), ex.RequestOptions...),
+		option.WithMiddleware(func(r *http.Request, next option.MiddlewareNext) (*http.Response, error) {
+			resp, err := next(r)
+			if r.Method == http.MethodPost {
+				requests.Add(1)
+				if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
+					limited.Add(1)
+				}
+			}
+			return resp, err
+		}))
+	stall := opts.stall(ex)
 	retried := false
 	for !c.Done() {
 		params, err := c.Request().Params()
@@ -280,125 +339,116 @@ func (ex *Extractor) streamEvents(ctx context.Context, spec Spec, opts StreamOpt
 		}
 		attempt := len(c.res.Attempts) + 1
 		p := &partialjson.Parser{}
-		stop := false
+		var text strings.Builder
 		t0 := time.Now()
-		resp, err := streamOnce(ctx, sc, params, ex.RequestOptions, opts.stall(), func(delta string) {
-			if stop {
-				return
-			}
+		resp, err := streamOnce(ctx, sc, params, reqOpts, stall, func(delta string) bool {
+			text.WriteString(delta)
 			if p.WriteString(delta) != nil {
-				return // the final answer's decode reports it
+				return true // not JSON: the final answer's check reports it
 			}
-			for _, f := range count {
-				f(len(delta))
-			}
-			if !onDelta(p, attempt) {
-				stop = true
-			}
+			return onDelta(p, attempt, len(delta))
 		})
-		if stop {
-			c.Fail(context.Canceled)
-			break
-		}
-		if err != nil {
-			var se *StreamError
-			if errors.As(err, &se) && se.Kind != ErrStreamEvent && !opts.NoRetry && !retried && ctx.Err() == nil {
-				retried = true
-				c.res.Attempts = append(c.res.Attempts, Attempt{Status: "dropped", Err: err.Error(), Latency: time.Since(t0)})
-				if len(c.res.Attempts) < ex.maxAttempts() {
-					continue
-				}
-			}
-			if !errors.As(err, &se) {
-				err = apiError(err, &spec)
-			}
+		var se *StreamError
+		switch {
+		case err == nil:
+			_ = p.Close()
+			c.Handle(resp, time.Since(t0))
+		case err == errStopped:
 			c.Fail(err)
-			break
+		case errors.As(err, &se):
+			// A request was made and came to nothing: record it.
+			res := c.res
+			res.Attempts = append(res.Attempts, Attempt{ResponseID: se.ResponseID, Status: "in_progress",
+				Err: se.Error(), Latency: time.Since(t0), MaxOutputTokens: c.st.Budget, Raw: text.String()})
+			if se.ResponseID != "" {
+				res.ResponseIDs = append(res.ResponseIDs, se.ResponseID)
+			}
+			res.Raw = text.String()
+			if se.Kind != ErrStreamEvent && !opts.NoRetry && !retried && len(res.Attempts) < ex.maxAttempts() {
+				retried = true
+				continue
+			}
+			c.Fail(se)
+		default:
+			c.Fail(apiError(err, &spec))
 		}
-		_ = p.Close()
-		c.Handle(resp, time.Since(t0))
 	}
 	value, res, err := c.Outcome()
 	res.Latency = time.Since(start)
+	res.Requests, res.RateLimited = int(requests.Load()), int(limited.Load())
+	if opts.OnResult != nil {
+		opts.OnResult(res)
+	}
 	return value, res, err
 }
 
-// streamOnce sends one streaming request and returns the final response,
-// calling onDelta with each output text delta.
-func streamOnce(ctx context.Context, sc StreamClient, params responses.ResponseNewParams, opts []option.RequestOption, stall time.Duration, onDelta func(string)) (*responses.Response, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var mu sync.Mutex
-	stalled := false
-	timer := time.AfterFunc(stall, func() {
-		mu.Lock()
-		stalled = true
-		mu.Unlock()
-		cancel()
-	})
-	defer timer.Stop()
+// errStall is the cancel cause of an attempt that stalled.
+var errStall = errors.New("extract: stall timeout")
 
-	stream := sc.NewStreaming(ctx, params, opts...)
-	defer stream.Close()
-	var final *responses.Response
-	for stream.Next() {
-		timer.Reset(stall)
+// streamOnce sends one streaming request and returns its final response
+// (completed, incomplete or failed), calling onDelta with each output text
+// delta; onDelta returning false ends it with errStopped. An error before
+// the stream opened is returned as the client gave it; a stream that ends
+// without a final response is a *StreamError.
+func streamOnce(ctx context.Context, sc StreamClient, params responses.ResponseNewParams, opts []option.RequestOption, stall time.Duration, onDelta func(string) bool) (*responses.Response, error) {
+	sctx, cancel := context.WithCancelCause(ctx)
+	stream := sc.NewStreaming(sctx, params, opts...)
+	defer func() {
+		cancel(nil)
+		_ = stream.Close()
+	}()
+	if err := stream.Err(); err != nil {
+		return nil, err // the request failed (after the client's retries)
+	}
+	var timer *time.Timer
+	if stall > 0 {
+		timer = time.AfterFunc(stall, func() { cancel(errStall) })
+		defer timer.Stop()
+	}
+	se := &StreamError{Kind: ErrStreamDropped}
+	for {
+		// The stall clock runs only while waiting for the server.
+		if timer != nil {
+			timer.Reset(stall)
+		}
+		ok := stream.Next()
+		if timer != nil {
+			timer.Stop()
+		}
+		if !ok {
+			break
+		}
+		se.Events++
 		ev := stream.Current()
 		switch ev.Type {
 		case "response.output_text.delta":
-			onDelta(ev.Delta)
-		case "response.completed", "response.incomplete", "response.failed":
-			r := ev.Response
-			final = &r
-		case "error":
-			return nil, &StreamError{Kind: ErrStreamEvent, Code: ev.Code, Message: ev.Message}
-		}
-	}
-	timer.Stop()
-	mu.Lock()
-	wasStalled := stalled
-	mu.Unlock()
-	if err := stream.Err(); err != nil || final == nil {
-		if wasStalled {
-			return nil, &StreamError{Kind: ErrStreamStalled, Message: fmt.Sprintf("no event for %s", stall)}
-		}
-		if err != nil && (ctx.Err() != nil || isAPIError(err)) {
-			return nil, err
-		}
-		return nil, &StreamError{Kind: ErrStreamDropped, Err: err}
-	}
-	return final, nil
-}
-
-// RawPartial is a partial answer of StreamRaw: the JSON received so far,
-// closed up so it parses.
-type RawPartial struct {
-	JSON    json.RawMessage
-	Attempt int
-	// Final is set on the last one: JSON is then the valid answer.
-	Final  bool
-	Result *Result
-}
-
-// StreamRaw is Stream for a Spec without a Go type (a JSON Schema document):
-// it yields the answer's JSON as it grows, then the valid answer.
-func (ex *Extractor) StreamRaw(ctx context.Context, spec Spec, opts StreamOptions, inputs ...Input) iter.Seq2[RawPartial, error] {
-	return func(yield func(RawPartial, error) bool) {
-		stopped := false
-		value, res, err := ex.stream(ctx, spec, opts, inputs, func(p *partialjson.Parser, attempt int) bool {
-			if !yield(RawPartial{JSON: p.AppendSnapshot(nil), Attempt: attempt}, nil) {
-				stopped = true
-				return false
+			if !onDelta(ev.Delta) {
+				return nil, errStopped
 			}
-			return true
-		})
-		if stopped {
-			return
+		case "response.created", "response.in_progress", "response.queued":
+			se.ResponseID = ev.Response.ID
+		case "response.completed", "response.incomplete", "response.failed":
+			// Refusals arrive as refusal deltas and end in response.completed
+			// with a refusal part: Call.Handle reports them.
+			r := ev.Response
+			return &r, nil
+		case "error":
+			se.Kind, se.Code, se.Message, se.Param = ErrStreamEvent, ev.Code, ev.Message, ev.Param
+			return nil, se
 		}
-		if err != nil {
-			yield(RawPartial{Result: res}, err)
-			return
-		}
-		yield(RawPartial{JSON: value, Attempt: len(res.Attempts), Final: true, Result: res}, nil)
 	}
+	err := stream.Err()
+	var sse *ssestream.StreamError
+	switch {
+	case ctx.Err() != nil:
+		return nil, ctx.Err() // the caller's cancellation, not a stream failure
+	case context.Cause(sctx) == errStall:
+		se.Kind, se.Stall = ErrStreamStalled, stall
+	case errors.As(err, &sse):
+		// An error payload without the "error" event type (some proxies).
+		se.Kind, se.Message, se.Err = ErrStreamEvent, sse.Message, err
+	default:
+		se.Err = err // nil when the server closed the stream cleanly
+	}
+	return nil, se
 }
