@@ -102,12 +102,14 @@ func (a *sdkAPI) UploadFile(ctx context.Context, path string) (string, error) {
 }
 
 func (a *sdkAPI) CreateBatch(ctx context.Context, fileID string, metadata map[string]string) (*openai.Batch, error) {
+	// No transport retry: a retried create whose first reply was lost would
+	// start a second, billed batch. The caller looks for the batch first.
 	return a.c.Batches.New(ctx, openai.BatchNewParams{
 		InputFileID:      fileID,
 		Endpoint:         openai.BatchNewParamsEndpointV1Responses,
 		CompletionWindow: openai.BatchNewParamsCompletionWindow24h,
 		Metadata:         metadata,
-	}, a.with()...)
+	}, append(a.with(), option.WithMaxRetries(0))...)
 }
 
 // FindBatch pages through the organisation's batches, newest first, and

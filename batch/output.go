@@ -157,7 +157,7 @@ var ErrExpired = errors.New("batch expired")
 // request that did not run.
 func apply(c *extract.Call, ln *outputLine, spec *extract.Spec) error {
 	switch {
-	case ln.Error != nil && ln.Error.Code == "batch_expired":
+	case ln.Error != nil && (ln.Error.Code == "batch_expired" || ln.Error.Code == "batch_cancelled"):
 		return ErrExpired
 	case ln.Error != nil:
 		c.Fail(fmt.Errorf("batch: request failed: %s: %s", ln.Error.Code, ln.Error.Message))

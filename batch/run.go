@@ -296,20 +296,25 @@ func (r *runner) read(c *extract.Call, f *flight, res *results, o *pipeline.Outc
 	}
 	before := len(c.State().Attempts)
 	expired := false
+	k := docKey{o.ID, o.Hash}
 	switch {
 	case found:
 		expired = apply(c, ln, &r.job.Spec) == ErrExpired
 	case p.Status == "expired" || p.Status == "cancelled":
 		expired = true
 	case p.Status == "failed":
-		c.Fail(fmt.Errorf("batch: batch %s failed: %s", p.BatchID, batchErrors(p)))
+		// None of its requests ran and nothing was billed (often a passing
+		// enqueued-token limit): report it unrecorded, so a later run sends it.
+		o.Status, o.Finished = pipeline.StatusError, r.opts.Clock()
+		o.Reason = fmt.Sprintf("batch %s failed before this request ran: %s; run again to resubmit", p.BatchID, batchErrors(p))
+		r.givenUp[k] = struct{}{}
+		return false, r.deliver(o, false, true, nil)
 	default:
 		c.Fail(fmt.Errorf("batch: batch %s (%s) has no result for request %s", p.BatchID, p.Status, f.req.CustomID))
 	}
 	if st := c.State(); len(st.Attempts) > before {
 		r.spent += usageCost(r.price, st.Attempts[len(st.Attempts)-1].Usage)
 	}
-	k := docKey{o.ID, o.Hash}
 	if expired {
 		if p.Status == "cancelled" || r.opts.Expired == Report {
 			o.Status, o.Finished = pipeline.StatusError, r.opts.Clock()

@@ -77,7 +77,14 @@ func (r *runner) upload(ctx context.Context, path string) (string, error) {
 func (r *runner) create(ctx context.Context, p *part) error {
 	b, err := r.opts.API.CreateBatch(ctx, p.FileID, r.metadata(p.Round))
 	if err != nil {
-		return fmt.Errorf("batch: creating the batch for %s: %w", p.FileID, err)
+		// The batch may exist even though the reply was lost: adopt it
+		// rather than create another.
+		if found, ferr := r.opts.API.FindBatch(ctx, p.FileID, p.UploadedAt); ferr == nil && found != nil {
+			b, err = found, nil
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("batch: creating the batch for %s: %w (run again to resume: the file is kept)", p.FileID, err)
 	}
 	if err := r.hook("create returned"); err != nil {
 		return err

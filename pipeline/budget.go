@@ -93,7 +93,14 @@ func (b *Budget) Guard(fn Func, estimate func(Document) float64, cost func(Resul
 				"budget: the estimated $%.4f would pass the limit of $%.4f ($%.4f spent, $%.4f in flight)",
 				est, b.Limit(), b.Spent(), b.Reserved())}
 		}
+		settled := false
+		defer func() {
+			if !settled { // fn panicked, maybe after a billed request: count the estimate
+				b.Settle(est, est)
+			}
+		}()
 		res := fn(ctx, doc)
+		settled = true
 		b.Settle(est, cost(res))
 		return res
 	}

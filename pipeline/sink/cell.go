@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"unicode"
 	"unicode/utf16"
 )
 
@@ -15,15 +16,27 @@ type guard struct {
 }
 
 // neutralise prefixes a single quote to text a spreadsheet would read as a
-// formula (OWASP "CSV injection"): text starting with = + - @ tab or CR.
+// formula (OWASP "CSV injection"): text starting with = + - @ tab, CR or LF,
+// also after leading white space (spreadsheets skip it) and in their
+// full-width forms (＝ ＋ － ＠), which some spreadsheets accept.
 // Numbers are never passed here, so -2 stays a number.
 func neutralise(s string) string {
 	if s == "" {
 		return s
 	}
 	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
+	case '\t', '\r', '\n':
 		return "'" + s
+	}
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			continue
+		}
+		switch r {
+		case '=', '+', '-', '@', '＝', '＋', '－', '＠':
+			return "'" + s
+		}
+		break
 	}
 	return s
 }

@@ -122,7 +122,7 @@ func TestCellLimit(t *testing.T) {
 
 func TestNeutralise(t *testing.T) {
 	for in, want := range map[string]string{
-		"": "", "a=b": "a=b", "=1": "'=1", "+": "'+", "-": "'-", "@x": "'@x", "\tx": "'\tx", "\rx": "'\rx", " =1": " =1",
+		"": "", "a=b": "a=b", "=1": "'=1", "+": "'+", "-": "'-", "@x": "'@x", "\tx": "'\tx", "\rx": "'\rx", " =1": "' =1", " x": " x",
 	} {
 		if got := neutralise(in); got != want {
 			t.Errorf("neutralise(%q) = %q, want %q", in, got, want)
@@ -141,6 +141,19 @@ func TestSheetNames(t *testing.T) {
 	} {
 		if got := sanitiseSheetName(in); got != want {
 			t.Errorf("sanitiseSheetName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestNeutraliseBypasses(t *testing.T) {
+	for _, in := range []string{" =HYPERLINK(\"http://x\")", "＝1+1", "\n=1+1", "\u00a0=1+1", "＠SUM(A1)", "\t=1", "  -2+3", "=1"} {
+		if got := neutralise(in); got != "'"+in {
+			t.Errorf("neutralise(%q) = %q, want it quoted", in, got)
+		}
+	}
+	for _, in := range []string{"hello", " hello", "1-2", "a=b", ""} {
+		if got := neutralise(in); got != in {
+			t.Errorf("neutralise(%q) = %q, want it unchanged", in, got)
 		}
 	}
 }
