@@ -153,6 +153,21 @@ type file struct {
 func (it *iteration) files() iter.Seq[file] {
 	return func(yield func(file) bool) {
 		visited := map[string]bool{}
+		// Overlapping inputs (a folder and a file or subfolder inside it)
+		// must not read a file twice: that would pay for it twice.
+		seenFiles := map[string]bool{}
+		once := func(f file) bool {
+			if f.err == nil {
+				if real, err := filepath.EvalSymlinks(f.path); err == nil {
+					if seenFiles[real] {
+						it.log.Debug("source: file already read through another input", "path", f.path)
+						return true
+					}
+					seenFiles[real] = true
+				}
+			}
+			return yield(f)
+		}
 		for _, in := range it.inputs {
 			switch {
 			case in.stdin:
@@ -161,14 +176,18 @@ func (it *iteration) files() iter.Seq[file] {
 				}
 			case in.dir:
 				if real, err := filepath.EvalSymlinks(in.path); err == nil {
+					if visited[real] {
+						it.log.Debug("source: folder already walked", "path", in.path)
+						continue
+					}
 					visited[real] = true
 				}
-				if !it.walk(in.path, "", visited, yield) {
+				if !it.walk(in.path, "", visited, once) {
 					return
 				}
 			default:
 				name := filepath.Base(in.path)
-				if !yield(file{id: name, path: in.path, ext: ext(name), explicit: true}) {
+				if !once(file{id: name, path: in.path, ext: ext(name), explicit: true}) {
 					return
 				}
 			}
@@ -268,7 +287,7 @@ func (it *iteration) read(f file, yield func(pipeline.Document) bool) bool {
 		return it.readStdin(f, yield)
 	}
 	if prev, dup := it.seen[f.id]; dup {
-		id := filepath.ToSlash(f.path)
+		id := f.id + "#dup=" + filepath.ToSlash(f.path) // unlike the first, so both outcomes are kept
 		return yield(failed(id, f.path, 0, ErrDuplicateID, nil,
 			"two inputs give the document ID %q (%s and %s); name their common parent folder instead", f.id, prev, f.path))
 	}

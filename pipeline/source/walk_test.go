@@ -119,7 +119,7 @@ func TestSymlinks(t *testing.T) {
 		"a.txt a",
 		"c.txt b",
 		"gone.md broken link: no such file or directory",
-		"loop/other/b.txt b", // the root, entered through the loop once; docs is not walked again
+		// loop/other/b.txt is the file c.txt already read: one file is read once.
 		// "more" is other/, already walked through loop/other.
 	}
 	if diff := cmp.Diff(want, brief); diff != "" {
@@ -247,5 +247,24 @@ func TestMaxFileSize(t *testing.T) {
 	}
 	if len(got)-len(brief) != 1000 {
 		t.Errorf("got %d CSV rows, want 1000", len(got)-len(brief))
+	}
+}
+
+func TestOverlappingInputsReadOnce(t *testing.T) {
+	root := writeTree(t, map[string]string{"docs/sub/x.txt": "x", "docs/y.txt": "y"})
+	docs := filepath.Join(root, "docs")
+	for _, inputs := range [][]string{
+		{docs, filepath.Join(docs, "sub")},
+		{docs, filepath.Join(docs, "sub", "x.txt")},
+		{filepath.Join(docs, "sub"), docs},
+	} {
+		got := collect(t, inputs, Options{})
+		if len(got) != 2 {
+			var ids []string
+			for _, d := range got {
+				ids = append(ids, d.ID)
+			}
+			t.Errorf("inputs %v: %d documents %v, want 2 (each file once)", inputs, len(got), ids)
+		}
 	}
 }
