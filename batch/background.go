@@ -109,9 +109,18 @@ func (b *Background) load() error {
 			return
 		}
 		// Finished responses are kept too: polling one again is free and
-		// gives the answer a killed run did not get to record.
+		// gives the answer a killed run did not get to record. Responses an
+		// outcome already used are not: --retry-failed must ask again.
+		used := map[string]bool{}
+		for o, err := range pipeline.ReadLedger(b.Ledger.Dir()) {
+			if err == nil {
+				for _, id := range o.ResponseIDs {
+					used[id] = true
+				}
+			}
+		}
 		for _, e := range rec.background {
-			if e.Fingerprint != b.Fingerprint {
+			if e.Fingerprint != b.Fingerprint || used[e.ResponseID] {
 				continue
 			}
 			d := &docRef{id: e.ID, hash: e.Hash}

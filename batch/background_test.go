@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -180,5 +181,43 @@ func TestFlex(t *testing.T) {
 				t.Errorf("tiers %v, waits %v", tiers, waits)
 			}
 		})
+	}
+}
+
+// TestBackgroundRetryFailed: a document retried with RetryFailed gets a new
+// response, not the recorded one whose answer already failed.
+func TestBackgroundRetryFailed(t *testing.T) {
+	var calls atomic.Int32
+	s := extracttest.NewServer(func(r *extracttest.Request) extracttest.Reply {
+		if r.Method == "POST" && calls.Add(1) == 1 {
+			return extracttest.Text(`{"broken": `)
+		}
+		return handler(nil)(r)
+	})
+	defer s.Close()
+	dir := t.TempDir()
+	spec := recSpec(t)
+	run := func(retry bool) pipeline.Outcome {
+		l := openLedger(t, dir)
+		defer l.Close()
+		bg := &Background{Responses: &newClient(s).Responses, Ledger: l, Fingerprint: "fp", Sleep: noSleep}
+		ex := &extract.Extractor{Model: "o4-mini", Client: bg, MaxAttempts: 1}
+		fn := func(ctx context.Context, doc pipeline.Document) pipeline.Result {
+			return ToResult(ex.Extract(WithDocument(ctx, doc.ID, doc.Hash()), spec, Inputs(&doc)...))
+		}
+		sink := &memSink{}
+		if _, err := pipeline.Run(t.Context(), docs(1), fn, pipeline.Options{Ledger: l, Fingerprint: "fp", RetryFailed: retry, Sinks: []pipeline.Sink{sink}}); err != nil {
+			t.Fatal(err)
+		}
+		return sink.outcomes()[0]
+	}
+	if o := run(false); o.Status != pipeline.StatusInvalid {
+		t.Fatalf("first run: %s %s", o.Status, o.Reason)
+	}
+	if o := run(true); o.Status != pipeline.StatusOK {
+		t.Fatalf("retry: %s %s", o.Status, o.Reason)
+	}
+	if c, _ := posts(s); c != 2 {
+		t.Errorf("%d creates, want 2", c)
 	}
 }

@@ -114,5 +114,9 @@ func sanitiseSheetName(s string) string {
 	if s == "" {
 		s = "sheet"
 	}
-	return s[:prefixUnits(s, 31)]
+	// Cut to Excel's 31 characters, then trim again: a cut may end on "'".
+	if s = strings.TrimRight(s[:prefixUnits(s, 31)], "'"); s == "" {
+		s = "sheet"
+	}
+	return s
 }

@@ -157,3 +157,10 @@ func TestNeutraliseBypasses(t *testing.T) {
 		}
 	}
 }
+
+func TestSheetNameNeverEndsInQuote(t *testing.T) {
+	name := sanitiseSheetName(strings.Repeat("a", 30) + "'bc")
+	if strings.HasSuffix(name, "'") || len(name) > 31 || name == "" {
+		t.Errorf("sheet name %q", name)
+	}
+}
