@@ -92,18 +92,8 @@ func (ex *Extractor) Extract(ctx context.Context, spec Spec, inputs ...Input) (j
 		return nil, nil, err
 	}
 	start := time.Now()
-	var requests, limited atomic.Int64
-	opts := append(append([]option.RequestOption(nil), ex.RequestOptions...),
-		option.WithMiddleware(func(r *http.Request, next option.MiddlewareNext) (*http.Response, error) {
-			resp, err := next(r)
-			if r.Method == http.MethodPost { // not the polls of background requests
-				requests.Add(1)
-				if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
-					limited.Add(1)
-				}
-			}
-			return resp, err
-		}))
+	var count requestCounter
+	opts := count.options(ex.RequestOptions)
 	for !c.Done() {
 		params, err := c.Request().Params()
 		if err != nil {
@@ -111,12 +101,12 @@ func (ex *Extractor) Extract(ctx context.Context, spec Spec, inputs ...Input) (j
 			break
 		}
 		t0 := time.Now()
-		before := requests.Load()
+		before := count.requests.Load()
 		resp, err := ex.Client.New(ctx, params, opts...)
 		if err != nil {
 			err = apiError(err, &spec)
 			var ae *APIError
-			if n := int(requests.Load() - before); n > 1 {
+			if n := int(count.requests.Load() - before); n > 1 {
 				if errors.As(err, &ae) {
 					ae.Requests = n
 				} else if ctx.Err() == nil {
@@ -130,7 +120,7 @@ func (ex *Extractor) Extract(ctx context.Context, spec Spec, inputs ...Input) (j
 	}
 	value, res, err := c.Outcome()
 	res.Latency = time.Since(start)
-	res.Requests, res.RateLimited = int(requests.Load()), int(limited.Load())
+	res.Requests, res.RateLimited = int(count.requests.Load()), int(count.limited.Load())
 	return value, res, err
 }
 
@@ -147,4 +137,26 @@ func apiError(err error, spec *Spec) error {
 		return ae
 	}
 	return fmt.Errorf("extract: request failed: %w", err)
+}
+
+// requestCounter counts the HTTP requests of one extraction (the client's
+// retries included; not the GET polls of background requests) and the 429
+// answers among them.
+type requestCounter struct {
+	requests, limited atomic.Int64
+}
+
+// options returns base plus a middleware that counts into c.
+func (c *requestCounter) options(base []option.RequestOption) []option.RequestOption {
+	return append(append([]option.RequestOption(nil), base...),
+		option.WithMiddleware(func(r *http.Request, next option.MiddlewareNext) (*http.Response, error) {
+			resp, err := next(r)
+			if r.Method == http.MethodPost {
+				c.requests.Add(1)
+				if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
+					c.limited.Add(1)
+				}
+			}
+			return resp, err
+		}))
 }

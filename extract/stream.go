@@ -6,9 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"net/http"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/openai/openai-go/v3/option"
@@ -317,18 +315,8 @@ func (ex *Extractor) streamCall(ctx context.Context, spec Spec, opts StreamOptio
 		return nil, nil, err
 	}
 	start := time.Now()
-	var requests, limited atomic.Int64
-	reqOpts := append(append([]option.RequestOption(nil), ex.RequestOptions...),
-		option.WithMiddleware(func(r *http.Request, next option.MiddlewareNext) (*http.Response, error) {
-			resp, err := next(r)
-			if r.Method == http.MethodPost {
-				requests.Add(1)
-				if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
-					limited.Add(1)
-				}
-			}
-			return resp, err
-		}))
+	var count requestCounter
+	reqOpts := count.options(ex.RequestOptions)
 	stall := opts.stall(ex)
 	retried := false
 	for !c.Done() {
@@ -375,7 +363,7 @@ func (ex *Extractor) streamCall(ctx context.Context, spec Spec, opts StreamOptio
 	}
 	value, res, err := c.Outcome()
 	res.Latency = time.Since(start)
-	res.Requests, res.RateLimited = int(requests.Load()), int(limited.Load())
+	res.Requests, res.RateLimited = int(count.requests.Load()), int(count.limited.Load())
 	if opts.OnResult != nil {
 		opts.OnResult(res)
 	}
