@@ -41,20 +41,26 @@ func One[T any](ctx context.Context, ex *Extractor, inputs ...Input) (T, *Result
 	if err != nil {
 		return zero, nil, err
 	}
-	var out T
-	spec := Spec{Name: s.Name, Schema: s.JSON, Check: func(answer []byte) []*schema.FieldError {
+	spec, out := typedSpec[T](s)
+	if _, res, err := ex.Extract(ctx, spec, inputs...); err != nil {
+		return zero, res, err
+	} else {
+		return *out, res, nil
+	}
+}
+
+// typedSpec is the Spec of a Go type's schema: its Check decodes strictly
+// and validates, and keeps the last good value in *out.
+func typedSpec[T any](s *schema.Schema) (Spec, *T) {
+	out := new(T)
+	return Spec{Name: s.Name, Schema: s.JSON, Check: func(answer []byte) []*schema.FieldError {
 		var v T
 		if errs := Decode(s, answer, &v); len(errs) > 0 {
 			return errs
 		}
-		out = v
+		*out = v
 		return nil
-	}}
-	if _, res, err := ex.Extract(ctx, spec, inputs...); err != nil {
-		return zero, res, err
-	} else {
-		return out, res, nil
-	}
+	}}, out
 }
 
 // Many extracts a list of T: One[[]T].

@@ -177,15 +177,7 @@ func Stream[T any](ctx context.Context, ex *Extractor, opts StreamOptions, input
 			yield(Partial[T]{}, err)
 			return
 		}
-		var out T
-		spec := Spec{Name: s.Name, Schema: s.JSON, Check: func(answer []byte) []*schema.FieldError {
-			var v T
-			if errs := Decode(s, answer, &v); len(errs) > 0 {
-				return errs
-			}
-			out = v
-			return nil
-		}}
+		spec, out := typedSpec[T](s)
 		var last *partialjson.Parser
 		stopped := false
 		_, res, err := ex.streamCall(ctx, spec, opts, inputs, throttle(func(p *partialjson.Parser, attempt int) bool {
@@ -208,7 +200,7 @@ func Stream[T any](ctx context.Context, ex *Extractor, opts StreamOptions, input
 			yield(Partial[T]{Attempt: attempt, Result: res, parser: last}, err)
 			return
 		}
-		yield(Partial[T]{Value: out, Attempt: attempt, Complete: true, Final: true, Result: res, parser: last}, nil)
+		yield(Partial[T]{Value: *out, Attempt: attempt, Complete: true, Final: true, Result: res, parser: last}, nil)
 	}
 }
 
