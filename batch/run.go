@@ -347,7 +347,7 @@ func (r *runner) final(c *extract.Call, o *pipeline.Outcome) error {
 	}
 	pr := ToResult(value, res, err)
 	o.Finished = r.opts.Clock()
-	o.Status, o.Reason, o.Value = pr.Status, pr.Reason, pr.Value
+	o.Status, o.Reason, o.Value, o.Evidence = pr.Status, pr.Reason, pr.Value, pr.Evidence
 	o.Attempts, o.Usage, o.Model, o.ResponseIDs = pr.Attempts, pr.Usage, pr.Model, pr.ResponseIDs
 	delete(r.pending, docKey{o.ID, o.Hash})
 	return r.deliver(o, true, true, &pr)

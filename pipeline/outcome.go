@@ -53,20 +53,25 @@ type Result struct {
 	Requests int
 	// RateLimited counts 429 answers seen, when known.
 	RateLimited int
+	// Evidence is a JSON array of evidence.Item (package evidence), one per
+	// leaf value, when the run asked for evidence; nil otherwise.
+	Evidence json.RawMessage
 }
 
 // Outcome is a Result bound to its document: one line of the run ledger and
 // what sinks receive.
 type Outcome struct {
 	// Seq is the document's 0-based position in the input of this run.
-	Seq         int64             `json:"seq"`
-	ID          string            `json:"id"`
-	Hash        string            `json:"hash"`
-	Fingerprint string            `json:"fingerprint"`
-	Status      Status            `json:"status"`
-	Reason      string            `json:"reason,omitempty"`
-	Stack       string            `json:"stack,omitempty"`
-	Value       json.RawMessage   `json:"value,omitempty"`
+	Seq         int64           `json:"seq"`
+	ID          string          `json:"id"`
+	Hash        string          `json:"hash"`
+	Fingerprint string          `json:"fingerprint"`
+	Status      Status          `json:"status"`
+	Reason      string          `json:"reason,omitempty"`
+	Stack       string          `json:"stack,omitempty"`
+	Value       json.RawMessage `json:"value,omitempty"`
+	// Evidence is a JSON array of evidence.Item, as in Result.Evidence.
+	Evidence    json.RawMessage   `json:"evidence,omitempty"`
 	Attempts    int               `json:"attempts"`
 	Usage       Usage             `json:"usage"`
 	Model       string            `json:"model,omitempty"`
@@ -138,5 +143,6 @@ func SkipFrom(o, prev *Outcome) {
 	o.Stack = prev.Stack
 	o.Value = prev.Value
 	o.Attempts, o.Usage, o.Model, o.ResponseIDs = prev.Attempts, prev.Usage, prev.Model, prev.ResponseIDs
+	o.Evidence = prev.Evidence
 	o.Started, o.Finished = prev.Started, prev.Finished
 }
