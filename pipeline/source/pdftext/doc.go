@@ -24,6 +24,21 @@
 // text layer, such as a scan, gives "": a caller can then send the PDF to a
 // model as a file or as images instead.
 //
+// # Page images and character boxes
+//
+// [Extractor.Layout] reads the same pages for a reviewer: each page's text
+// exactly as package source sends it to the model (Pages' text, trimmed),
+// the box of every character of it, and, for the pages asked for, a JPEG
+// rendered at a modest DPI. [PageLayout.Span] maps a span of that text
+// (code-point offsets, as evidence spans are given) to rectangles in PDF
+// points with the origin at the top-left corner of the displayed page, one
+// per line the span crosses:
+//
+//	pages, err := e.Layout(ctx, data, "", pdftext.LayoutOptions{Render: func(n int) bool { return n == 1 }})
+//	rects := pages[0].Span(23, 28) // where "99.50" is on page 1
+//
+// Multiply by ImageWidth/Width to draw them on the image.
+//
 // # Start-up cost and the compilation cache
 //
 // PDFium is a 5.75 MB WebAssembly module embedded in the binary. Before the

@@ -79,3 +79,31 @@ func ExampleExtractor_Pages_corrupt() {
 	// pdftext: corrupt PDF: empty file
 	// true pdftext: corrupt PDF: 3: incorrect format
 }
+
+func ExampleExtractor_Layout() {
+	var pdf bytes.Buffer
+	if err := pdfgen.Write(&pdf, [][]string{{"Invoice INV-042", "Total: 99.50 EUR"}}); err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	e, err := pdftext.New(ctx, pdftext.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer e.Close()
+
+	// Render page 1 as well as reading its text and character boxes.
+	pages, err := e.Layout(ctx, pdf.Bytes(), "", pdftext.LayoutOptions{Render: func(n int) bool { return n == 1 }})
+	if err != nil {
+		log.Fatal(err)
+	}
+	p := pages[0]
+	fmt.Printf("%.0f×%.0f points, image %d×%d pixels\n", p.Width, p.Height, p.ImageWidth, p.ImageHeight)
+	// "99.50" is code points 23–28 of the page text.
+	for _, r := range p.Span(23, 28) {
+		fmt.Printf("%q at x=%.0f y=%.0f, %.0f×%.0f points\n", string([]rune(p.Text)[23:28]), r.X, r.Y, r.W, r.H)
+	}
+	// Output:
+	// 595×842 points, image 910×1287 pixels
+	// "99.50" at x=87 y=69, 28×13 points
+}
