@@ -39,7 +39,9 @@ type Box struct {
 // are offsets in Unicode code points (not bytes) into that page's text as it
 // was sent to the model (the text after the "--- page N ---" marker line), or
 // into the whole document text when Page is 0; End is exclusive. They are
-// both 0 when the quote was not found.
+// both 0 when the quote was not found. A span that crosses a page break
+// ends on a later page: EndPage names it and End counts into its text
+// (EndPage is 0 when the span ends on Page).
 type Item struct {
 	Pointer string          `json:"pointer"`
 	Value   json.RawMessage `json:"value"`
@@ -47,6 +49,7 @@ type Item struct {
 	Page    int             `json:"page,omitempty"`
 	Start   int             `json:"start"`
 	End     int             `json:"end"`
+	EndPage int             `json:"end_page,omitempty"`
 	Match   Match           `json:"match"`
 	Score   float64         `json:"score"`
 	Verdict Verdict         `json:"verdict"`
