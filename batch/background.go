@@ -13,6 +13,7 @@ import (
 	"github.com/openai/openai-go/v3/option"
 	"github.com/openai/openai-go/v3/responses"
 
+	"github.com/seed0611af48/quarry/extract"
 	"github.com/seed0611af48/quarry/pipeline"
 )
 
@@ -53,7 +54,7 @@ type ResponsesAPI interface {
 // then kept on the server like any stored response (30 days unless the
 // project has zero data retention, which does not allow background mode).
 //
-// With a Ledger, and a context from [WithDocument], each response ID is
+// With a Ledger, and a client from [Background.For], each response ID is
 // recorded (fsynced) as soon as the create call returns, keyed by job
 // fingerprint, document ID, content hash and attempt. A run killed while
 // waiting then resumes by polling the recorded response instead of paying
@@ -77,19 +78,29 @@ type Background struct {
 	recorded map[string]string // key → response ID
 }
 
-type docCtxKey struct{}
-
-// docRef is the document a context carries, with its attempt counter.
+// docRef is the document a client of [Background.For] serves, with its
+// attempt counter.
 type docRef struct {
 	id, hash string
 	attempts atomic.Int32
 }
 
-// WithDocument returns a context that tells [Background] which document
-// (ID and content hash) the requests made with it belong to. Use one per
-// extraction: each request made with it counts as the next attempt.
-func WithDocument(ctx context.Context, id, hash string) context.Context {
-	return context.WithValue(ctx, docCtxKey{}, &docRef{id: id, hash: hash})
+// For returns a client for the requests of one document (ID and content
+// hash): with a Ledger, its response IDs are recorded under that document.
+// Use one per extraction: each request made with it counts as the next
+// attempt.
+func (b *Background) For(id, hash string) extract.Client {
+	return &docClient{b: b, d: &docRef{id: id, hash: hash}}
+}
+
+// docClient is the client of one document.
+type docClient struct {
+	b *Background
+	d *docRef
+}
+
+func (c *docClient) New(ctx context.Context, params responses.ResponseNewParams, opts ...option.RequestOption) (*responses.Response, error) {
+	return c.b.create(ctx, c.d, params, opts)
 }
 
 func (b *Background) key(d *docRef, attempt int32) string {
@@ -133,11 +144,16 @@ func (b *Background) load() error {
 // New creates the response in background mode (or finds the one a killed
 // run recorded for the same document and attempt) and polls it until it is
 // completed, incomplete, failed or cancelled.
+// Requests sent through New directly belong to no document and are not
+// recorded: use [Background.For].
 func (b *Background) New(ctx context.Context, params responses.ResponseNewParams, opts ...option.RequestOption) (*responses.Response, error) {
+	return b.create(ctx, nil, params, opts)
+}
+
+func (b *Background) create(ctx context.Context, d *docRef, params responses.ResponseNewParams, opts []option.RequestOption) (*responses.Response, error) {
 	if err := b.load(); err != nil {
 		return nil, err
 	}
-	d, _ := ctx.Value(docCtxKey{}).(*docRef)
 	var key string
 	var attempt int32
 	if d != nil && b.Ledger != nil {

@@ -8,10 +8,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed0611af48/quarry/docextract"
 	"github.com/seed0611af48/quarry/extract"
 	"github.com/seed0611af48/quarry/extract/extracttest"
 	"github.com/seed0611af48/quarry/pipeline"
 )
+
+// forDoc is ex with bg's client for doc.
+func forDoc(ex *extract.Extractor, bg *Background, doc *pipeline.Document) *extract.Extractor {
+	c := *ex
+	c.Client = bg.For(doc.ID, doc.Hash())
+	return &c
+}
 
 func noSleep(context.Context, time.Duration) error { return nil }
 
@@ -41,8 +49,7 @@ func TestBackground(t *testing.T) {
 	ex := &extract.Extractor{Model: "o4-mini", Client: bg}
 	spec := recSpec(t)
 	fn := func(ctx context.Context, doc pipeline.Document) pipeline.Result {
-		ctx = WithDocument(ctx, doc.ID, doc.Hash())
-		return ToResult(ex.Extract(ctx, spec, Inputs(&doc)...))
+		return docextract.Result(forDoc(ex, bg, &doc).Extract(ctx, spec, docextract.Inputs(&doc)...))
 	}
 	sink := &memSink{}
 	if _, err := pipeline.Run(t.Context(), docs(20), fn, pipeline.Options{Ledger: l, Fingerprint: "fp", Sinks: []pipeline.Sink{sink}}); err != nil {
@@ -74,7 +81,7 @@ func TestBackgroundResume(t *testing.T) {
 		bg := &Background{Responses: &newClient(s).Responses, Ledger: l, Fingerprint: "fp", Sleep: sleep}
 		ex := &extract.Extractor{Model: "o4-mini", Client: bg}
 		fn := func(ctx context.Context, doc pipeline.Document) pipeline.Result {
-			return ToResult(ex.Extract(WithDocument(ctx, doc.ID, doc.Hash()), spec, Inputs(&doc)...))
+			return docextract.Result(forDoc(ex, bg, &doc).Extract(ctx, spec, docextract.Inputs(&doc)...))
 		}
 		sink := &memSink{}
 		// One worker: a second one could be inside a create POST when the
@@ -123,8 +130,8 @@ func TestCancelBackground(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	bg := &Background{Responses: &newClient(s).Responses, Ledger: l, Fingerprint: "fp",
 		Sleep: func(context.Context, time.Duration) error { cancel(); return context.Canceled }}
-	ex := &extract.Extractor{Client: bg}
-	_, _, err := ex.Extract(WithDocument(ctx, "a", "h"), recSpec(t), extract.Text("doc 1"))
+	ex := &extract.Extractor{Client: bg.For("a", "h")}
+	_, _, err := ex.Extract(ctx, recSpec(t), extract.Text("doc 1"))
 	if !errors.Is(err, context.Canceled) {
 		t.Fatal(err)
 	}
@@ -205,7 +212,7 @@ func TestBackgroundRetryFailed(t *testing.T) {
 		bg := &Background{Responses: &newClient(s).Responses, Ledger: l, Fingerprint: "fp", Sleep: noSleep}
 		ex := &extract.Extractor{Model: "o4-mini", Client: bg, MaxAttempts: 1}
 		fn := func(ctx context.Context, doc pipeline.Document) pipeline.Result {
-			return ToResult(ex.Extract(WithDocument(ctx, doc.ID, doc.Hash()), spec, Inputs(&doc)...))
+			return docextract.Result(forDoc(ex, bg, &doc).Extract(ctx, spec, docextract.Inputs(&doc)...))
 		}
 		sink := &memSink{}
 		if _, err := pipeline.Run(t.Context(), docs(1), fn, pipeline.Options{Ledger: l, Fingerprint: "fp", RetryFailed: retry, Sinks: []pipeline.Sink{sink}}); err != nil {

@@ -76,7 +76,7 @@
 // # Background requests and flex
 //
 // [Background] is an extract.Client that sends requests in background mode
-// and polls them; with a ledger and [WithDocument] it records each
+// and polls them; with a ledger and [Background.For] it records each
 // response ID before waiting, so a killed run polls the same response
 // again instead of paying twice. [Flex] retries the flex tier's capacity
 // 429s patiently and can fall back to the standard tier.

@@ -18,7 +18,7 @@ type Job struct {
 	// Spec is the schema and check of the answers.
 	Spec extract.Spec
 	// Inputs turns a document into the inputs of its extraction. If nil,
-	// [Inputs].
+	// [docextract.Inputs].
 	Inputs func(doc *pipeline.Document) []extract.Input
 	// Ledger records outcomes and the batch's progress (uploaded files,
 	// batch IDs, call states). Required: it is what makes a batch run

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/seed0611af48/quarry/docextract"
 	"github.com/seed0611af48/quarry/extract/extracttest"
 	"github.com/seed0611af48/quarry/pipeline"
 )
@@ -78,8 +79,8 @@ func TestSameAsSync(t *testing.T) {
 	spec := f.spec
 	sync := &jsonlSink{}
 	fn := func(ctx context.Context, doc pipeline.Document) pipeline.Result {
-		value, res, err := f.ex.Extract(ctx, spec, Inputs(&doc)...)
-		r := ToResult(value, res, err)
+		value, res, err := f.ex.Extract(ctx, spec, docextract.Inputs(&doc)...)
+		r := docextract.Result(value, res, err)
 		r.Requests = 0
 		return r
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 
+	"github.com/seed0611af48/quarry/docextract"
 	"github.com/seed0611af48/quarry/extract"
 	"github.com/seed0611af48/quarry/pipeline"
 )
@@ -34,7 +35,7 @@ func Run(ctx context.Context, src iter.Seq[pipeline.Document], job Job, opts Opt
 		return pipeline.Totals{}, errors.New("batch: Options.API is nil")
 	}
 	if job.Inputs == nil {
-		job.Inputs = Inputs
+		job.Inputs = docextract.Inputs
 	}
 	r := &runner{
 		job:     job,
@@ -345,7 +346,7 @@ func (r *runner) final(c *extract.Call, o *pipeline.Outcome) error {
 	if res != nil {
 		res.Requests = len(res.Attempts)
 	}
-	pr := ToResult(value, res, err)
+	pr := docextract.Result(value, res, err)
 	o.Finished = r.opts.Clock()
 	o.Status, o.Reason, o.Value, o.Evidence = pr.Status, pr.Reason, pr.Value, pr.Evidence
 	o.Attempts, o.Usage, o.Model, o.ResponseIDs = pr.Attempts, pr.Usage, pr.Model, pr.ResponseIDs

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/seed0611af48/quarry/docextract"
 	"github.com/seed0611af48/quarry/extract"
 	"github.com/seed0611af48/quarry/pipeline"
 )
@@ -112,7 +113,7 @@ func Status(ctx context.Context, dir string, api API, prices extract.Prices) (St
 			Total: b.RequestCounts.Total, Completed: b.RequestCounts.Completed, Failed: b.RequestCounts.Failed,
 			Model: b.Model, Usage: u, Recorded: rec.finished[b.ID]}
 		if pr, ok := prices.Lookup(b.Model); ok {
-			bs.Cost = pr.Cost(extract.Usage(u), extract.TierBatch)
+			bs.Cost = docextract.Cost(pr, u, extract.TierBatch)
 		}
 		rep.Cost += bs.Cost
 		rep.Batches = append(rep.Batches, bs)

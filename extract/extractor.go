@@ -77,7 +77,9 @@ func (ex *Extractor) model() string {
 	return ex.Model
 }
 
-func (ex *Extractor) instructions() string {
+// SentInstructions are the instructions every request carries:
+// Instructions, or DefaultInstructions when it is empty.
+func (ex *Extractor) SentInstructions() string {
 	if ex.Instructions == "" {
 		return DefaultInstructions
 	}

@@ -53,6 +53,10 @@ func PDF(data []byte, filename string) Input {
 // PDFFile is a PDF read from path when the call is made.
 func PDFFile(path string) Input { return Input{kind: kindPDF, path: path} }
 
+// WithMIMEType sets an image's MIME type ("image/png", ...) when the caller
+// already knows it; else it is detected from the bytes.
+func (in Input) WithMIMEType(mime string) Input { in.mime = mime; return in }
+
 // WithDetail sets the image detail level ("low", "high" or "auto", the default).
 func (in Input) WithDetail(detail string) Input { in.detail = detail; return in }
 

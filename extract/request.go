@@ -71,7 +71,7 @@ func (r *Request) Params() (responses.ResponseNewParams, error) {
 func (ex *Extractor) request(spec *Spec, parts []inputPart, maxOut int64, prev *turn) *Request {
 	r := &Request{
 		Model:        ex.model(),
-		Instructions: ex.instructions(),
+		Instructions: ex.SentInstructions(),
 		Text: TextConfig{Format: TextFormat{
 			Type: "json_schema", Name: spec.Name, Schema: spec.Schema, Strict: true,
 		}},

@@ -25,7 +25,7 @@ import (
 	"github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/option"
 
-	"github.com/seed0611af48/quarry/batch"
+	"github.com/seed0611af48/quarry/docextract"
 	"github.com/seed0611af48/quarry/extract"
 	"github.com/seed0611af48/quarry/extract/extracttest"
 	"github.com/seed0611af48/quarry/pipeline"
@@ -364,7 +364,7 @@ func (j *integrationJob) run(t testing.TB, fingerprint string, retryFailed bool)
 		RequestOptions:  append(opts, option.WithMiddleware(limiter.Middleware)),
 	}
 	fn := func(ctx context.Context, doc pipeline.Document) pipeline.Result {
-		return batch.ToResult(ex.Extract(ctx, j.spec, batch.Inputs(&doc)...))
+		return docextract.Result(ex.Extract(ctx, j.spec, docextract.Inputs(&doc)...))
 	}
 	sink := &collectSink{}
 	totals, err := pipeline.Run(ctx, integrationDocuments(integrationDocs), fn, pipeline.Options{

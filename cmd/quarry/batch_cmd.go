@@ -31,7 +31,9 @@ func (a *app) executeBatch(ctx context.Context, j *job, docs iter.Seq[pipeline.D
 		docs = limited(docs, f.limit)
 	}
 	if j.simulated {
-		j.sim.learn(docs)
+		for d := range docs {
+			j.sim.Learn(d.ID, simDoc(&d))
+		}
 		opts.PollMin, opts.PollMax = 10*time.Millisecond, 100*time.Millisecond
 	}
 	last := ""

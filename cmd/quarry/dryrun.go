@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"regexp"
 
-	"github.com/seed0611af48/quarry/batch"
+	"github.com/seed0611af48/quarry/docextract"
 	"github.com/seed0611af48/quarry/extract"
 	"github.com/seed0611af48/quarry/pipeline/source"
 )
@@ -42,11 +42,11 @@ func (a *app) dryRun(ctx context.Context, j *job) error {
 			fmt.Fprintf(w, "# %s: not sent: %v\n", doc.ID, doc.Err)
 			continue
 		}
-		est := j.estimate(doc)
+		est := j.docs.Estimate(doc)
 		total += est
 		if first {
 			first = false
-			c, err := j.ex.NewCall(j.schema.spec, batch.Inputs(&doc)...)
+			c, err := j.ex.NewCall(j.schema.spec, docextract.Inputs(&doc)...)
 			if err != nil {
 				fmt.Fprintf(w, "# %s: not sent: %v\n", doc.ID, err)
 				continue

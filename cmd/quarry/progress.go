@@ -11,7 +11,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
-	"github.com/seed0611af48/quarry/extract"
+	"github.com/seed0611af48/quarry/docextract"
 	"github.com/seed0611af48/quarry/pipeline"
 )
 
@@ -132,7 +132,7 @@ func (a *app) summary(j *job, t pipeline.Totals, failures *failureLog, runErr er
 	u := t.Usage
 	cost := "unknown price"
 	if pr, ok := j.prices.Lookup(j.ex.Model); ok {
-		c := pr.Cost(extract.Usage(u), j.tier)
+		c := docextract.Cost(pr, u, j.tier)
 		if j.simulated {
 			cost = fmt.Sprintf("$%.4f if it were real", c)
 		} else {

@@ -14,7 +14,9 @@ import (
 	"github.com/openai/openai-go/v3/option"
 
 	"github.com/seed0611af48/quarry/batch"
+	"github.com/seed0611af48/quarry/docextract"
 	"github.com/seed0611af48/quarry/extract"
+	"github.com/seed0611af48/quarry/extract/extracttest/simulated"
 	"github.com/seed0611af48/quarry/pipeline"
 	"github.com/seed0611af48/quarry/pipeline/sink"
 	"github.com/seed0611af48/quarry/pipeline/source"
@@ -26,11 +28,12 @@ type job struct {
 	f         *runFlags
 	schema    *jobSchema
 	ex        *extract.Extractor
+	docs      *docextract.Job // ex and the schema over documents
 	srcOpts   source.Options
 	simulated bool
 	prices    extract.Prices
 	tier      string
-	sim       *simulatedModel
+	sim       *simulated.Model
 	fp        string
 	runDir    string
 	client    openai.Client
@@ -158,6 +161,7 @@ the built-in simulated model and marks every output as simulated`)
 		return nil, usagef("--max-retries must be 0 or more")
 	}
 	j.ex = ex
+	j.docs = &docextract.Job{Extractor: ex, Spec: js.spec}
 
 	// Keep a connection per worker alive: the default transport keeps only 2
 	// idle per host, so 8+ workers would re-dial (and re-handshake TLS) constantly.
@@ -173,7 +177,7 @@ the built-in simulated model and marks every output as simulated`)
 	}
 	switch {
 	case j.simulated:
-		srv := newSimulatedModel(a.log)
+		srv := simulated.New(simulated.Options{Expected: expectedAnswers(a.log)})
 		j.sim = srv
 		j.cleanup = append(j.cleanup, srv.Close)
 		opts = append(opts, option.WithBaseURL(srv.URL), option.WithAPIKey("simulated"))
@@ -255,18 +259,14 @@ func (a *app) execute(ctx context.Context, j *job) error {
 		sinks[i] = replayed{s}
 	}
 	if f.stream {
-		var client extract.Client = &j.client.Responses
-		if j.simulated {
-			client = simulatedRouting{client}
-		}
-		j.ex.Client = client
+		j.ex.Client = &j.client.Responses
 		return a.streamOne(ctx, j, sinks)
 	}
 	if len(f.outs) == 0 {
 		sinks = append(sinks, replayed{sink.NewJSONL(a.stdout, sinkOpts)})
 	}
 
-	info := &pipeline.RunInfo{Model: j.ex.Model, Instructions: instructionsOf(j.ex), Schema: j.schema.spec.Schema, Simulated: j.simulated}
+	info := &pipeline.RunInfo{Model: j.ex.Model, Instructions: j.ex.SentInstructions(), Schema: j.schema.spec.Schema, Simulated: j.simulated}
 	price, _ := j.prices.Lookup(j.ex.Model)
 	budget := pipeline.NewBudget(f.budget)
 	if f.batch {
@@ -276,26 +276,20 @@ func (a *app) execute(ctx context.Context, j *job) error {
 
 	limiter := pipeline.NewLimiter(pipeline.LimiterOptions{RequestsPerMinute: f.rpm, TokensPerMinute: f.tpm, Logger: a.log})
 	j.ex.RequestOptions = append(j.ex.RequestOptions, option.WithMiddleware(limiter.Middleware))
-	var client extract.Client = &j.client.Responses
+	var bg *batch.Background
 	if f.background {
 		fmt.Fprintln(a.stderr, "quarry: --background: responses are stored by the server (store is on) and polled; an interrupted run resumes polling them")
-		client = &batch.Background{Responses: &j.client.Responses, Ledger: ledger, Fingerprint: j.fp}
+		bg = &batch.Background{Responses: &j.client.Responses, Ledger: ledger, Fingerprint: j.fp}
 	}
-	if f.serviceTier == "flex" {
-		client = &batch.Flex{Client: client, Fallback: f.flexFallback}
-	}
-	if j.simulated {
-		client = simulatedRouting{client}
-	}
-	j.ex.Client = client
+	j.clients(bg)
 
-	fn := j.documentFunc()
+	fn := j.docs.Func()
 	if f.budget > 0 {
 		fn = budget.Guard(fn,
 			func(d pipeline.Document) float64 {
-				return batch.Estimate(price, &d, int64(j.estimate(d)-pipeline.DefaultEstimate(d)), j.outputGuess(), j.tier)
+				return batch.Estimate(price, &d, int64(j.docs.Overhead()), j.outputGuess(), j.tier)
 			},
-			func(r pipeline.Result) float64 { return price.Cost(extract.Usage(r.Usage), j.tier) })
+			func(r pipeline.Result) float64 { return docextract.Cost(price, r.Usage, j.tier) })
 	}
 	total := 0
 	prog := a.newProgress(f.limit)
@@ -321,7 +315,7 @@ func (a *app) execute(ctx context.Context, j *job) error {
 		RetryFailed: f.retryFailed,
 		Limit:       f.limit,
 		Total:       total,
-		Estimate:    j.estimate,
+		Estimate:    j.docs.Estimate,
 		Info:        info,
 		Logger:      a.log,
 	})
@@ -343,13 +337,6 @@ func (a *app) execute(ctx context.Context, j *job) error {
 		return failuresError{failed: n}
 	}
 	return nil
-}
-
-func instructionsOf(ex *extract.Extractor) string {
-	if ex.Instructions == "" {
-		return extract.DefaultInstructions
-	}
-	return ex.Instructions
 }
 
 // outputGuess is the output tokens assumed per document for cost estimates:

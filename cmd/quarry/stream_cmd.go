@@ -12,7 +12,7 @@ import (
 
 	"golang.org/x/term"
 
-	"github.com/seed0611af48/quarry/batch"
+	"github.com/seed0611af48/quarry/docextract"
 	"github.com/seed0611af48/quarry/extract"
 	"github.com/seed0611af48/quarry/pipeline"
 	"github.com/seed0611af48/quarry/pipeline/source"
@@ -43,8 +43,11 @@ func (a *app) streamOne(ctx context.Context, j *job, sinks []pipeline.Sink) erro
 	if doc.Err != nil {
 		return doc.Err
 	}
-	if j.simulated {
-		ctx = withDocument(ctx, doc)
+	ex := j.ex
+	if j.sim != nil {
+		routed := *j.ex
+		routed.Client = j.sim.For(j.ex.Client, simDoc(doc))
+		ex = &routed
 	}
 	f, isFile := a.stdout.(*os.File)
 	tty := isFile && term.IsTerminal(int(f.Fd()))
@@ -52,7 +55,7 @@ func (a *app) streamOne(ctx context.Context, j *job, sinks []pipeline.Sink) erro
 	started := time.Now()
 	var final extract.RawPartial
 	var runErr error
-	for p, err := range j.ex.StreamRaw(ctx, j.schema.spec, extract.StreamOptions{}, batch.Inputs(doc)...) {
+	for p, err := range ex.StreamRaw(ctx, j.schema.spec, extract.StreamOptions{}, docextract.Inputs(doc)...) {
 		if err != nil {
 			final, runErr = p, err
 			break
@@ -71,7 +74,7 @@ func (a *app) streamOne(ctx context.Context, j *job, sinks []pipeline.Sink) erro
 		_ = json.Compact(&out, p.JSON)
 		fmt.Fprintln(a.stdout, out.String())
 	}
-	r := batch.ToResult(final.JSON, final.Result, runErr)
+	r := docextract.Result(final.JSON, final.Result, runErr)
 	if runErr != nil {
 		r.Value = nil
 	}
@@ -79,7 +82,7 @@ func (a *app) streamOne(ctx context.Context, j *job, sinks []pipeline.Sink) erro
 		Value: r.Value, Evidence: r.Evidence, Attempts: r.Attempts, Usage: r.Usage, Model: r.Model, ResponseIDs: r.ResponseIDs,
 		Source: doc.Source, Row: doc.Row, Page: doc.Page, Columns: doc.Columns, Meta: doc.Meta,
 		Started: started, Finished: time.Now()}
-	info := &pipeline.RunInfo{Model: j.ex.Model, Instructions: instructionsOf(j.ex), Schema: j.schema.spec.Schema,
+	info := &pipeline.RunInfo{Model: j.ex.Model, Instructions: j.ex.SentInstructions(), Schema: j.schema.spec.Schema,
 		Simulated: j.simulated, Start: started, End: time.Now()}
 	for _, s := range sinks {
 		if err := s.Write(o); err != nil {

@@ -38,6 +38,8 @@ type Server struct {
 	mu        sync.Mutex
 	queue     []Reply
 	requests  []*Request
+	seq       int  // requests received
+	discard   bool // keep no requests (DiscardRequests)
 	responses map[string]*storedResponse
 	files     map[string]*storedFile
 	batches   map[string]*batch
@@ -111,6 +113,16 @@ func (s *Server) Requests() []*Request {
 	return append([]*Request(nil), s.requests...)
 }
 
+// DiscardRequests stops keeping requests: [Server.Requests] returns none
+// received after it. A server standing in for a model over a long run (many
+// thousands of requests) calls it so that its memory stays flat.
+func (s *Server) DiscardRequests() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.discard = true
+	s.requests = nil
+}
+
 type requestKey struct{}
 
 type recorded struct {
@@ -138,8 +150,11 @@ func (s *Server) record(r *http.Request) (*Request, *requestError) {
 func (s *Server) add(req *Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	req.Seq = len(s.requests)
-	s.requests = append(s.requests, req)
+	req.Seq = s.seq
+	s.seq++
+	if !s.discard {
+		s.requests = append(s.requests, req)
+	}
 }
 
 // replyFor asks the Handler, then the queue.

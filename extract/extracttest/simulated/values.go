@@ -1,12 +1,9 @@
-package main
+package simulated
 
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"math"
-	"path"
-	"path/filepath"
 	"reflect"
 	"regexp"
 	"regexp/syntax"
@@ -490,25 +487,4 @@ func fromPattern(pattern string) (string, bool) {
 		return "", false
 	}
 	return out, true
-}
-
-// expectedPath is where a sample document's expected answer lives: a
-// document under a "samples" folder has it at the same place under
-// "expected", without the file's extension, as <stem>.json, or
-// <stem>/row-N.json and <stem>/page-N.json for rows and pages of a file.
-func expectedPath(source string, row, page int) string {
-	src := filepath.ToSlash(source)
-	i := strings.LastIndex("/"+src, "/samples/")
-	if i < 0 {
-		return ""
-	}
-	stem := strings.TrimSuffix(src, path.Ext(src))
-	p := stem[:i] + "expected/" + stem[i+len("samples/"):]
-	switch {
-	case row > 0:
-		return filepath.FromSlash(fmt.Sprintf("%s/row-%d.json", p, row))
-	case page > 0:
-		return filepath.FromSlash(fmt.Sprintf("%s/page-%d.json", p, page))
-	}
-	return filepath.FromSlash(p + ".json")
 }
