@@ -119,6 +119,6 @@ Without a key, --mock runs the same job against the built-in simulated model.`,
 	}
 	root.PersistentFlags().BoolVarP(&a.verbose, "verbose", "v", false, "log details to stderr")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(a.runCommand(), a.schemaCommand(), a.exportCommand(), a.batchCommand())
+	root.AddCommand(a.runCommand(), a.schemaCommand(), a.exportCommand(), a.batchCommand(), a.reviewCommand())
 	return root
 }

@@ -49,6 +49,7 @@ type runFlags struct {
 	background   bool
 	flexFallback bool
 	expired      string
+	review       string
 }
 
 func (a *app) runCommand() *cobra.Command {
@@ -121,5 +122,6 @@ Exit codes: 0 all ok, 1 fatal error, 2 usage error, 3 finished with failed docum
 	fl.StringVar(&f.expired, "batch-expired", "resubmit", "requests of an expired batch: resubmit (in a new batch) or report (as errors)")
 	fl.BoolVar(&f.background, "background", false, "send background requests and poll them (for slow reasoning models); forces --store")
 	fl.BoolVar(&f.flexFallback, "flex-fallback", false, "with --service-tier flex: when flex capacity stays unavailable, resend with service_tier auto")
+	fl.StringVar(&f.review, "review", "", "after the run, write a review page (HTML) of its documents to this file (see 'quarry review')")
 	return cmd
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/seed0611af48/quarry/pipeline/sink"
 	"github.com/seed0611af48/quarry/pipeline/source"
 	"github.com/seed0611af48/quarry/pipeline/source/pdftext"
+	"github.com/seed0611af48/quarry/review"
 )
 
 // job is a run, resolved from flags: everything needed to execute it.
@@ -55,7 +56,7 @@ func (a *app) run(ctx context.Context, f *runFlags) error {
 	if f.dryRun {
 		return a.dryRun(ctx, j)
 	}
-	return a.execute(ctx, j)
+	return a.reviewAfterRun(ctx, j, a.execute(ctx, j))
 }
 
 // prepare checks the flags and builds the job; nothing is sent.
@@ -249,6 +250,9 @@ func (a *app) execute(ctx context.Context, j *job) error {
 		return err
 	}
 	defer ledger.Close()
+	if err := review.Record(ledger, j.srcOpts); err != nil {
+		return err
+	}
 
 	sinkOpts := sink.Options{Simulated: j.simulated, Logger: a.log}
 	sinks, err := openSinks(f.outs, j.schema.spec.Schema, sinkOpts)
