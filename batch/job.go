@@ -140,7 +140,7 @@ func (o Options) withDefaults(ex *extract.Extractor) Options {
 		o.Clock = time.Now
 	}
 	if o.Prices == nil {
-		o.Prices = extract.DefaultPrices
+		o.Prices = extract.DefaultPrices()
 	}
 	if o.OutputTokens <= 0 {
 		o.OutputTokens = ex.MaxOutputTokens

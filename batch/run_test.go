@@ -255,7 +255,7 @@ func TestRunCancelledContext(t *testing.T) {
 
 func TestRunBudget(t *testing.T) {
 	f := newFixture(t, handler(nil))
-	price, _ := extract.DefaultPrices.Lookup("gpt-4.1-mini")
+	price, _ := extract.DefaultPrices().Lookup("gpt-4.1-mini")
 	d := pipeline.Document{Parts: []pipeline.Part{{Kind: pipeline.PartText, Text: "doc 10"}}}
 	one := Estimate(price, &d, 0, DefaultOutputTokens, extract.TierBatch)
 	budget := pipeline.NewBudget(one * 50)

@@ -96,7 +96,7 @@ func readRecorded(dir string) (*recorded, error) {
 func Status(ctx context.Context, dir string, api API, prices extract.Prices) (StatusReport, error) {
 	var rep StatusReport
 	if prices == nil {
-		prices = extract.DefaultPrices
+		prices = extract.DefaultPrices()
 	}
 	rec, err := readRecorded(dir)
 	if err != nil {

@@ -2,14 +2,10 @@ package extract
 
 import (
 	"context"
-	"strings"
 
 	"github.com/openai/openai-go/v3/option"
 	"github.com/openai/openai-go/v3/responses"
 )
-
-// DefaultModel is the model used when Extractor.Model is empty.
-const DefaultModel = "gpt-4.1"
 
 // DefaultInstructions are sent when Extractor.Instructions is empty.
 const DefaultInstructions = "Extract the requested fields from the document in the user message. " +
@@ -105,23 +101,4 @@ func (ex *Extractor) reasoning() bool {
 		return *ex.Reasoning
 	}
 	return IsReasoningModel(ex.model())
-}
-
-// IsReasoningModel reports whether a model name belongs to a reasoning model
-// (o1, o3, o4-mini, the gpt-5 family except its chat variants), which takes
-// reasoning.effort and rejects temperature and top_p.
-func IsReasoningModel(model string) bool {
-	m := strings.ToLower(model)
-	if i := strings.LastIndexByte(m, '/'); i >= 0 {
-		m = m[i+1:]
-	}
-	switch {
-	case strings.HasPrefix(m, "gpt-5") && strings.Contains(m, "chat"):
-		return false
-	case strings.HasPrefix(m, "gpt-5"), strings.HasPrefix(m, "codex"):
-		return true
-	case len(m) >= 2 && m[0] == 'o' && m[1] >= '1' && m[1] <= '9':
-		return true
-	}
-	return false
 }

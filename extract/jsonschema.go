@@ -11,6 +11,7 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
+	"github.com/seed0611af48/quarry/internal/jsonptr"
 	"github.com/seed0611af48/quarry/schema"
 )
 
@@ -162,7 +163,7 @@ func resolveRef(sch, root map[string]any) map[string]any {
 		}
 		var node any = root
 		for _, tok := range strings.Split(strings.TrimPrefix(ref, "#"), "/")[1:] {
-			tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+			tok = jsonptr.Unescape(tok)
 			m, _ := node.(map[string]any)
 			node = m[tok]
 		}

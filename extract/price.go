@@ -19,21 +19,6 @@ type Price struct {
 // "gpt-4.1" prices "gpt-4.1-2025-04-14") to standard-tier prices.
 type Prices map[string]Price
 
-// DefaultPrices are OpenAI's published standard-tier prices as of late 2026.
-// They change: load your own with ReadPrices when it matters.
-var DefaultPrices = Prices{
-	"gpt-4.1":      {Input: 2.00, CachedInput: 0.50, Output: 8.00},
-	"gpt-4.1-mini": {Input: 0.40, CachedInput: 0.10, Output: 1.60},
-	"gpt-4.1-nano": {Input: 0.10, CachedInput: 0.025, Output: 0.40},
-	"gpt-4o":       {Input: 2.50, CachedInput: 1.25, Output: 10.00},
-	"gpt-4o-mini":  {Input: 0.15, CachedInput: 0.075, Output: 0.60},
-	"o3":           {Input: 2.00, CachedInput: 0.50, Output: 8.00},
-	"o4-mini":      {Input: 1.10, CachedInput: 0.275, Output: 4.40},
-	"gpt-5":        {Input: 1.25, CachedInput: 0.125, Output: 10.00},
-	"gpt-5-mini":   {Input: 0.25, CachedInput: 0.025, Output: 2.00},
-	"gpt-5-nano":   {Input: 0.05, CachedInput: 0.005, Output: 0.40},
-}
-
 // ReadPrices reads a price table from JSON ({"model": {"input": 2, "cached_input": 0.5, "output": 8}})
 // and lays it over p: entries in the file win.
 func (p Prices) ReadPrices(r io.Reader) (Prices, error) {

@@ -67,7 +67,7 @@ type ledgerEntry struct {
 	status uint8
 }
 
-var statusCodes = []Status{"", StatusOK, StatusInvalid, StatusRefused, StatusIncomplete, StatusError, StatusSkipped}
+var statusCodes = append([]Status{""}, Statuses()...)
 
 func statusCode(s Status) uint8 {
 	for i, c := range statusCodes {

@@ -17,6 +17,11 @@ const (
 	StatusSkipped    Status = "skipped"    // already done in an earlier run, or not sent (budget, limit)
 )
 
+// Statuses lists every Status, in the order summaries show them.
+func Statuses() []Status {
+	return []Status{StatusOK, StatusInvalid, StatusRefused, StatusIncomplete, StatusError, StatusSkipped}
+}
+
 // Usage counts tokens.
 type Usage struct {
 	InputTokens     int64 `json:"input_tokens"`

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/seed0611af48/quarry/internal/jsonptr"
 )
 
 // Change is one thing Strictify changed to make a schema strict.
@@ -268,7 +270,7 @@ func convDefName(ref *nodeValue) (string, bool) {
 			if err != nil || strings.Contains(name, "/") {
 				return "", false
 			}
-			return strings.NewReplacer("~1", "/", "~0", "~").Replace(name), true
+			return jsonptr.Unescape(name), true
 		}
 	}
 	return "", false

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+
+	"github.com/seed0611af48/quarry/internal/jsonptr"
 )
 
 // FieldError is one problem found at one place in a JSON value, located by
@@ -100,15 +102,7 @@ func (e *UnsupportedTypeError) Error() string {
 	return msg
 }
 
-var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
-
 // Pointer appends reference tokens to a JSON pointer, escaping "~" and "/".
 func Pointer(base string, tokens ...string) string {
-	var b strings.Builder
-	b.WriteString(base)
-	for _, t := range tokens {
-		b.WriteByte('/')
-		b.WriteString(pointerEscaper.Replace(t))
-	}
-	return b.String()
+	return jsonptr.Join(base, tokens...)
 }

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/seed0611af48/quarry/internal/jsonptr"
 )
 
 // Limits of OpenAI Structured Outputs in strict mode that Lint checks.
@@ -529,7 +531,7 @@ func lintResolve(root *nodeValue, ref string) (*nodeValue, string, string) {
 	toks := strings.Split(frag[1:], "/")
 	n := root
 	for i, t := range toks {
-		t = strings.NewReplacer("~1", "/", "~0", "~").Replace(t)
+		t = jsonptr.Unescape(t)
 		toks[i] = t
 		var next *nodeValue
 		switch n.kind {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -116,14 +117,12 @@ func (a *app) summary(j *job, t pipeline.Totals, failures *failureLog, runErr er
 	}
 	fmt.Fprintf(w, "quarry: %d documents in %s, %.0f documents/min%s\n", t.Documents, t.Wall.Round(time.Millisecond), perMin, mode)
 	var parts []string
-	for _, s := range []pipeline.Status{pipeline.StatusOK, pipeline.StatusInvalid, pipeline.StatusRefused, pipeline.StatusIncomplete, pipeline.StatusError, pipeline.StatusSkipped} {
+	for _, s := range pipeline.Statuses() {
 		parts = append(parts, fmt.Sprintf("%s %d", s, t.ByStatus[s]))
 	}
 	others := []string{}
 	for s, n := range t.ByStatus {
-		switch s {
-		case pipeline.StatusOK, pipeline.StatusInvalid, pipeline.StatusRefused, pipeline.StatusIncomplete, pipeline.StatusError, pipeline.StatusSkipped:
-		default:
+		if !slices.Contains(pipeline.Statuses(), s) {
 			others = append(others, fmt.Sprintf("%s %d", s, n))
 		}
 	}

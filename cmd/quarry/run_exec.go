@@ -107,7 +107,7 @@ func (a *app) prepare(ctx context.Context, f *runFlags) (*job, error) {
 	}
 	j := &job{f: f, schema: js, tier: extract.TierStandard}
 
-	j.prices = extract.DefaultPrices
+	j.prices = extract.DefaultPrices()
 	if f.prices != "" {
 		pf, err := os.Open(f.prices)
 		if err != nil {

@@ -3,6 +3,8 @@ package partialjson
 import (
 	"strconv"
 	"strings"
+
+	"github.com/seed0611af48/quarry/internal/jsonptr"
 )
 
 // Kind says what happened to a value.
@@ -82,11 +84,7 @@ func pointer(n *node) string {
 			b.WriteString(strconv.Itoa(m.index))
 			continue
 		}
-		k := m.key
-		if strings.ContainsAny(k, "~/") {
-			k = strings.NewReplacer("~", "~0", "/", "~1").Replace(k)
-		}
-		b.WriteString(k)
+		b.WriteString(jsonptr.Escape(m.key))
 	}
 	return b.String()
 }

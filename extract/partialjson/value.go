@@ -6,6 +6,8 @@ import (
 	"iter"
 	"strconv"
 	"strings"
+
+	"github.com/seed0611af48/quarry/internal/jsonptr"
 )
 
 // Value returns the value so far as Go values: *Object for an object, []any
@@ -85,9 +87,7 @@ func (p *Parser) lookup(ptr string) *node {
 		if i := strings.IndexByte(tok, '/'); i >= 0 {
 			tok, ptr = tok[:i], tok[i:]
 		}
-		if strings.Contains(tok, "~") {
-			tok = strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
-		}
+		tok = jsonptr.Unescape(tok)
 		m := n
 		n = nil
 		switch m.kind {

@@ -3,6 +3,8 @@ package sink
 import (
 	"fmt"
 	"strings"
+
+	"github.com/seed0611af48/quarry/internal/jsonptr"
 )
 
 // kind is the JSON type a schema allows (besides null).
@@ -239,7 +241,7 @@ func (p *schemaParser) resolve(ref string) (jvalue, bool) {
 		return jvalue{}, false
 	}
 	for _, tok := range strings.Split(frag[1:], "/") {
-		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		tok = jsonptr.Unescape(tok)
 		if v.kind != jObject {
 			return jvalue{}, false
 		}

@@ -384,8 +384,7 @@ func (s *XLSX) writeRun(info *pipeline.RunInfo) error {
 		[2]cell{stringCell("wall_seconds"), {cellNumber, strconv.FormatFloat(info.Totals.Wall.Seconds(), 'f', -1, 64)}},
 		[2]cell{stringCell("documents"), intCell(info.Totals.Documents)},
 	)
-	for _, st := range []pipeline.Status{pipeline.StatusOK, pipeline.StatusInvalid, pipeline.StatusRefused,
-		pipeline.StatusIncomplete, pipeline.StatusError, pipeline.StatusSkipped} {
+	for _, st := range pipeline.Statuses() {
 		rows = append(rows, [2]cell{stringCell("status." + string(st)), intCell(info.Totals.ByStatus[st])})
 	}
 	u := info.Totals.Usage
