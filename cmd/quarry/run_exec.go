@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -196,7 +197,10 @@ the built-in simulated model and marks every output as simulated`)
 	ex.RequestOptions = opts
 	j.client = openai.NewClient(opts...)
 
-	pdf, err := pdftext.New(ctx, pdftext.Options{})
+	// PDF text is read on every core: one PDFium instance per core, and the
+	// source reads that many PDFs ahead (documents still come in order).
+	cores := runtime.GOMAXPROCS(0)
+	pdf, err := pdftext.New(ctx, pdftext.Options{Workers: cores})
 	if err != nil {
 		return nil, err
 	}
@@ -207,6 +211,7 @@ the built-in simulated model and marks every output as simulated`)
 		PDF: pdfMode, PDFPassword: f.pdfPassword, PDFText: pdf,
 		IsPDFPasswordError: func(err error) bool { return errors.Is(err, pdftext.ErrPassword) },
 		SplitPages:         f.splitPages,
+		PDFAhead:           cores,
 		Stdin:              a.stdin, StdinName: f.stdinName,
 		Logger: a.log,
 	}

@@ -36,6 +36,10 @@ func Open(ctx context.Context, inputs []string, opts Options) (iter.Seq[pipeline
 	}
 	return func(yield func(pipeline.Document) bool) {
 		it := &iteration{reader: r, ctx: ctx, seen: map[string]string{}}
+		if n := r.aheadCount(); n > 1 && it.textPDFs() {
+			it.readAhead(it.files(), n, yield)
+			return
+		}
 		for f := range it.files() {
 			if ctx.Err() != nil {
 				return
@@ -138,6 +142,8 @@ type iteration struct {
 	*reader
 	ctx  context.Context
 	seen map[string]string // file ID → source, to catch two inputs giving one ID
+
+	ahead *pdfRead // the PDF read ahead for the file being read, if any
 }
 
 // file is one file to read, or a problem found while walking.

@@ -51,6 +51,13 @@ type Options struct {
 	// missing or wrong password. If nil, errors.Is(err, ErrPDFPassword)
 	// decides.
 	IsPDFPasswordError func(error) bool
+	// PDFAhead is how many PDFs have their text read at the same time, ahead
+	// of the document being handed out (documents still come in input
+	// order; leaving the loop early may leave up to PDFAhead-1 PDFs read
+	// for nothing). If 0 or 1, PDFs are read one by one when the loop
+	// reaches them. PDFText must then be safe for that many concurrent
+	// calls, and should serve them at once (pdftext.Options.Workers).
+	PDFAhead int
 	// SplitPages makes each page of a PDF with a text layer its own
 	// document ("a.pdf#page=2"). By default one PDF is one document whose
 	// text carries "--- page N ---" markers.

@@ -13,7 +13,8 @@ import (
 // readPDF reads a PDF: its text with page markers (PDFText mode with an
 // extractor), or the file itself.
 func (it *iteration) readPDF(f file, yield func(pipeline.Document) bool) bool {
-	data, bad := it.readAll(f)
+	read := it.pdf(f)
+	data, bad := read.data, read.bad
 	if bad != nil {
 		return yield(*bad)
 	}
@@ -29,7 +30,7 @@ func (it *iteration) readPDF(f file, yield func(pipeline.Document) bool) bool {
 	if it.opts.PDF == PDFFile || it.opts.PDFText == nil {
 		return yield(asFile)
 	}
-	pages, err := it.opts.PDFText.Pages(it.ctx, data, it.opts.PDFPassword)
+	pages, err := read.pages, read.err
 	if err != nil {
 		if it.ctx.Err() != nil {
 			return false
