@@ -160,15 +160,23 @@ func (c *Call) Handle(resp *responses.Response, latency time.Duration) bool {
 		ie := &IncompleteError{ResponseID: a.id, Reason: a.incomplete, MaxOutputTokens: c.st.Budget,
 			ReasoningTokens: a.usage.ReasoningTokens, Raw: a.text}
 		budget, limit := c.st.Budget, c.ex.outputCap()
-		if a.incomplete == "max_output_tokens" && !c.st.Raised && budget > 0 && budget < limit &&
-			len(res.Attempts)+1 < c.ex.maxAttempts() {
-			// The same request again, with room to finish.
-			c.st.Raised, c.st.Budget = true, min(budget*2, limit)
-			att.Err = ie.Error()
-			res.Attempts = append(res.Attempts, att)
-			return false
+		if a.incomplete != "max_output_tokens" || c.st.Raised || budget >= limit ||
+			len(res.Attempts)+1 >= c.ex.maxAttempts() {
+			return fail(ie)
 		}
-		return fail(ie)
+		// Once more: with room to finish when a budget was set; as is when
+		// none was, since an answer that ran into the model's own limit is
+		// usually a runaway (whitespace or a repeated line inside the JSON)
+		// that a second sample does not repeat.
+		c.st.Raised = true
+		if budget > 0 {
+			c.st.Budget = min(budget*2, limit)
+			att.Err = fmt.Sprintf("%s; retried once with max_output_tokens %d", ie.Error(), c.st.Budget)
+		} else {
+			att.Err = ie.Error() + "; retried once as is (no max_output_tokens set)"
+		}
+		res.Attempts = append(res.Attempts, att)
+		return false
 	case a.status != "completed":
 		return fail(&ResponseError{ResponseID: a.id, Code: "unexpected_status",
 			Message: fmt.Sprintf("response status %q", a.status)})

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/openai/openai-go/v3"
 
@@ -56,16 +57,38 @@ type IncompleteError struct {
 }
 
 func (e *IncompleteError) Error() string {
+	var s string
 	switch {
 	case e.Reason == "content_filter":
 		return "extract: the answer was stopped by the content filter"
 	case e.MaxOutputTokens > 0 && e.ReasoningTokens >= e.MaxOutputTokens:
-		return fmt.Sprintf("extract: the answer was cut off by reasoning: %d reasoning tokens used the whole max_output_tokens budget of %d; raise it", e.ReasoningTokens, e.MaxOutputTokens)
+		s = fmt.Sprintf("extract: the answer was cut off by reasoning: %d reasoning tokens used the whole max_output_tokens budget of %d; raise it", e.ReasoningTokens, e.MaxOutputTokens)
 	case e.MaxOutputTokens > 0:
-		return fmt.Sprintf("extract: the answer was cut off at max_output_tokens (%d); raise it", e.MaxOutputTokens)
+		s = fmt.Sprintf("extract: the answer was cut off at max_output_tokens (%d); raise it", e.MaxOutputTokens)
 	default:
-		return fmt.Sprintf("extract: the answer is incomplete (%s)", e.Reason)
+		s = fmt.Sprintf("extract: the answer is incomplete (%s)", e.Reason)
 	}
+	if t := tail(e.Raw, tailBytes); t != "" {
+		s += fmt.Sprintf("; it ended with %q", t)
+	}
+	return s
+}
+
+// tailBytes is how much of a cut-off answer an IncompleteError shows.
+const tailBytes = 120
+
+// tail returns about the last n bytes of s, starting on a character
+// boundary, with "…" in front when s was longer: enough of a cut-off answer
+// to see why it ran long (a run of whitespace, a repeated line).
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	i := len(s) - n
+	for i < len(s) && !utf8.RuneStart(s[i]) {
+		i++
+	}
+	return "…" + s[i:]
 }
 
 func (e *IncompleteError) Is(target error) bool {

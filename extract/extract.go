@@ -98,7 +98,7 @@ func (ex *Extractor) Extract(ctx context.Context, spec Spec, inputs ...Input) (j
 		return nil, nil, err
 	}
 	start := time.Now()
-	var count requestCounter
+	count := requestCounter{store: ex.Store}
 	opts := count.options(ex.RequestOptions)
 	for !c.Done() {
 		params, err := c.Request().Params()
@@ -127,6 +127,7 @@ func (ex *Extractor) Extract(ctx context.Context, spec Spec, inputs ...Input) (j
 	value, res, err := c.Outcome()
 	res.Latency = time.Since(start)
 	res.Requests, res.RateLimited = int(count.requests.Load()), int(count.limited.Load())
+	res.CutBodies, res.Fetched = int(count.cut.Load()), int(count.fetched.Load())
 	return value, res, err
 }
 
@@ -147,12 +148,16 @@ func apiError(err error, spec *Spec) error {
 
 // requestCounter counts the HTTP requests of one extraction (the client's
 // retries included; not the GET polls of background requests) and the 429
-// answers among them.
+// answers among them, and guards against bodies cut off in transfer (see
+// cutbody.go).
 type requestCounter struct {
 	requests, limited atomic.Int64
+	cut, fetched      atomic.Int64
+	store             bool // responses are stored: a cut answer can be fetched by id
 }
 
-// options returns base plus a middleware that counts into c.
+// options returns base plus a middleware that counts into c, and, innermost,
+// the guard that reads answers whole.
 func (c *requestCounter) options(base []option.RequestOption) []option.RequestOption {
 	return append(append([]option.RequestOption(nil), base...),
 		option.WithMiddleware(func(r *http.Request, next option.MiddlewareNext) (*http.Response, error) {
@@ -164,5 +169,6 @@ func (c *requestCounter) options(base []option.RequestOption) []option.RequestOp
 				}
 			}
 			return resp, err
-		}))
+		}),
+		option.WithMiddleware(c.guardMiddleware))
 }

@@ -55,6 +55,13 @@ type Result struct {
 	Requests int `json:"requests"`
 	// RateLimited counts HTTP 429 answers among them.
 	RateLimited int `json:"rate_limited"`
+	// CutBodies counts answers whose body broke off in transfer. Each was
+	// either fetched whole by its id (Fetched; store on) or asked again as a
+	// transport retry (counted in Requests).
+	CutBodies int `json:"cut_bodies,omitempty"`
+	// Fetched counts answers recovered with GET /v1/responses/{id} after a
+	// cut body, instead of paying for a second answer.
+	Fetched int `json:"fetched,omitempty"`
 	// Refusal is the refusal text when the model refused.
 	Refusal string `json:"refusal,omitempty"`
 	// Raw is the last answer text received.

@@ -453,5 +453,6 @@ func (s *Server) runLine(b *batch, ln inputLine) (int, any, usage) {
 		return reply.status, errorBody(reply.errType, reply.code, reply.param, reply.message), usage{}
 	}
 	a := newAnswer(req, reply, time.Now())
+	s.bill(req, reply)
 	return http.StatusOK, a.response(a.finalStatus(), true, time.Now()), a.usage
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 )
 
@@ -34,6 +35,9 @@ type Reply struct {
 	model      string
 	polls      int
 	hasPolls   bool
+
+	cutAfter int  // bytes of a non-streamed answer sent before the connection closes
+	cut      bool // cutAfter is set
 
 	fault      streamFault
 	faultAfter int
@@ -210,6 +214,35 @@ func (r Reply) StreamDropAfter(events int) Reply {
 func (r Reply) StreamStallAfter(events int) Reply {
 	r.fault, r.faultAfter = faultStall, max(events, 0)
 	return r
+}
+
+// CutAfter makes a non-streamed answer stop after its first n bytes: the
+// server sends the status line and headers (with the full Content-Length),
+// then n bytes of the body, then closes the connection, as a proxy or a
+// network failure does mid-transfer. Clients see an unexpected EOF while
+// reading the body. The answer was made, so it is billed ([Server.Billed])
+// and, when the request asked for store, kept for GET /v1/responses/{id}.
+// The response id is in the body's first 60 bytes or so. No effect on
+// streamed requests (use [Reply.StreamDropAfter]) or batch lines.
+func (r Reply) CutAfter(n int) Reply {
+	r.cutAfter, r.cut = max(n, 0), true
+	return r
+}
+
+// WithRateLimit adds the x-ratelimit-limit-* and x-ratelimit-remaining-*
+// headers of requests and tokens, as the live API sends with every answer:
+//
+//	extracttest.Status(429, "requests", "rate_limit_exceeded", "Rate limit reached").
+//		WithRateLimit(10_000, 9_000, 2_000_000, 1_900_000)
+//
+// is a 429 that is not about the account's pace (plenty remaining).
+func (r Reply) WithRateLimit(limitRequests, remainingRequests, limitTokens, remainingTokens int64) Reply {
+	return r.WithHeaders(http.Header{
+		"X-Ratelimit-Limit-Requests":     {strconv.FormatInt(limitRequests, 10)},
+		"X-Ratelimit-Remaining-Requests": {strconv.FormatInt(remainingRequests, 10)},
+		"X-Ratelimit-Limit-Tokens":       {strconv.FormatInt(limitTokens, 10)},
+		"X-Ratelimit-Remaining-Tokens":   {strconv.FormatInt(remainingTokens, 10)},
+	})
 }
 
 // WithChunkSize sets the size in bytes of each response.output_text.delta (and

@@ -43,6 +43,7 @@ type Server struct {
 	responses map[string]*storedResponse
 	files     map[string]*storedFile
 	batches   map[string]*batch
+	billed    []*Request // requests a model answer was made for
 	uploads   int
 	created   int // batches created
 	timeline  BatchTimeline
@@ -222,15 +223,59 @@ func (s *Server) createResponse(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a := newAnswer(req, reply, time.Now())
+	s.bill(req, reply)
 	switch {
 	case req.Background && !req.Stream:
-		writeJSON(w, http.StatusOK, s.store(a, "queued"))
+		writeAnswer(w, reply, s.store(a, "queued"))
 	case req.Stream:
 		s.store(a, a.finalStatus())
 		s.serveStream(w, r, a)
 	default:
-		writeJSON(w, http.StatusOK, s.store(a, a.finalStatus()))
+		writeAnswer(w, reply, s.store(a, a.finalStatus()))
 	}
+}
+
+// bill records req as billed when reply is a model answer: completed,
+// refused or incomplete. HTTP errors, dropped connections and failed
+// responses are not billed.
+func (s *Server) bill(req *Request, reply Reply) {
+	switch reply.kind {
+	case kindText, kindRefusal, kindIncomplete:
+		s.mu.Lock()
+		s.billed = append(s.billed, req)
+		s.mu.Unlock()
+	}
+}
+
+// Billed returns the requests the server made a model answer for (a
+// completed, refused or incomplete response, streamed or not, in background
+// mode or as a batch line), in order: the requests the live API charges
+// for. An answer cut off in transfer ([Reply.CutAfter]) was made and is
+// billed; HTTP errors, dropped connections, failed responses and GET
+// /v1/responses/{id} are not. Count them per document to check that retries
+// do not pay twice for one answer.
+func (s *Server) Billed() []*Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]*Request(nil), s.billed...)
+}
+
+// writeAnswer writes a Response object, cut off when the reply says so.
+func writeAnswer(w http.ResponseWriter, reply Reply, body *responseObject) {
+	if !reply.cut {
+		writeJSON(w, http.StatusOK, body)
+		return
+	}
+	b, _ := json.MarshalIndent(body, "", "  ")
+	n := min(reply.cutAfter, len(b)-1)
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(b[:n])
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
+	drop(w)
 }
 
 func setReplyHeaders(h http.Header, reply Reply) {

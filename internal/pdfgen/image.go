@@ -34,25 +34,88 @@ func WriteImageOnly(w io.Writer, pages ...image.Image) error {
 		if b.Empty() {
 			return fmt.Errorf("pdfgen: page %d: empty image", i+1)
 		}
-		data, err := bilevel(img)
+		if err := d.imagePage(3+3*i, img); err != nil {
+			return err
+		}
+	}
+	return d.finish()
+}
+
+// imagePage writes a page showing img as objects page, page+1 (its content)
+// and page+2 (the image).
+func (d *doc) imagePage(page int, img image.Image) error {
+	b := img.Bounds()
+	data, err := bilevel(img)
+	if err != nil {
+		return err
+	}
+	// Scale to the page width; shrink further if the image is taller
+	// than the page.
+	scale := float64(pageWidth) / float64(b.Dx())
+	if h := float64(b.Dy()) * scale; h > pageHeight {
+		scale = pageHeight / float64(b.Dy())
+	}
+	dw, dh := float64(b.Dx())*scale, float64(b.Dy())*scale
+	content := fmt.Sprintf("q\n%.2f 0 0 %.2f 0 %.2f cm\n/Im1 Do\nQ\n", dw, dh, pageHeight-dh)
+
+	stream, xobj := page+1, page+2
+	d.object(page, fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] "+
+		"/Resources << /XObject << /Im1 %d 0 R >> >> /Contents %d 0 R >>", pageWidth, pageHeight, xobj, stream))
+	d.stream(stream, "", []byte(content))
+	d.stream(xobj, fmt.Sprintf("/Type /XObject /Subtype /Image /Width %d /Height %d "+
+		"/ColorSpace /DeviceGray /BitsPerComponent 1 /Filter /FlateDecode", b.Dx(), b.Dy()), data)
+	return nil
+}
+
+// A Page of [WriteMixed]: lines of text, or, when Image is set, a picture
+// and no text layer.
+type Page struct {
+	Lines []string
+	Image image.Image
+}
+
+// WriteMixed writes a PDF whose pages are text pages (as [Write] makes
+// them) or scanned pages (as [WriteImageOnly] makes them), in order: a
+// document whose later pages are scans, say.
+func WriteMixed(w io.Writer, pages ...Page) error {
+	if len(pages) == 0 {
+		return errors.New("pdfgen: no pages")
+	}
+	// Objects: 1 catalog, 2 page tree, 3 font, then 2 per text page
+	// (page, content) and 3 per image page (page, content, image).
+	nums := make([]int, len(pages))
+	kids := make([]string, len(pages))
+	next := 4
+	for i, p := range pages {
+		nums[i] = next
+		kids[i] = fmt.Sprintf("%d 0 R", next)
+		if p.Image != nil {
+			if p.Image.Bounds().Empty() {
+				return fmt.Errorf("pdfgen: page %d: empty image", i+1)
+			}
+			next += 3
+		} else {
+			next += 2
+		}
+	}
+	d := newDoc(w)
+	d.object(1, "<< /Type /Catalog /Pages 2 0 R >>")
+	d.object(2, fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), len(pages)))
+	d.object(3, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+	for i, p := range pages {
+		if p.Image != nil {
+			if err := d.imagePage(nums[i], p.Image); err != nil {
+				return err
+			}
+			continue
+		}
+		c, err := textContent(i, p.Lines)
 		if err != nil {
 			return err
 		}
-		// Scale to the page width; shrink further if the image is taller
-		// than the page.
-		scale := float64(pageWidth) / float64(b.Dx())
-		if h := float64(b.Dy()) * scale; h > pageHeight {
-			scale = pageHeight / float64(b.Dy())
-		}
-		dw, dh := float64(b.Dx())*scale, float64(b.Dy())*scale
-		content := fmt.Sprintf("q\n%.2f 0 0 %.2f 0 %.2f cm\n/Im1 Do\nQ\n", dw, dh, pageHeight-dh)
-
-		page, stream, xobj := 3+3*i, 4+3*i, 5+3*i
-		d.object(page, fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] "+
-			"/Resources << /XObject << /Im1 %d 0 R >> >> /Contents %d 0 R >>", pageWidth, pageHeight, xobj, stream))
-		d.stream(stream, "", []byte(content))
-		d.stream(xobj, fmt.Sprintf("/Type /XObject /Subtype /Image /Width %d /Height %d "+
-			"/ColorSpace /DeviceGray /BitsPerComponent 1 /Filter /FlateDecode", b.Dx(), b.Dy()), data)
+		d.object(nums[i], fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] "+
+			"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>", pageWidth, pageHeight, nums[i]+1))
+		d.stream(nums[i]+1, "", c)
 	}
 	return d.finish()
 }

@@ -47,25 +47,11 @@ func Write(w io.Writer, pages [][]string) error {
 	}
 	contents := make([][]byte, len(pages))
 	for i, lines := range pages {
-		if len(lines) > MaxLines {
-			return fmt.Errorf("pdfgen: page %d has %d lines, at most %d fit", i+1, len(lines), MaxLines)
+		c, err := textContent(i, lines)
+		if err != nil {
+			return err
 		}
-		var b strings.Builder
-		if len(lines) > 0 {
-			fmt.Fprintf(&b, "BT\n/F1 %d Tf\n%d TL\n%d %d Td\n", fontSize, leading, marginLeft, pageHeight-marginTop)
-			for j, line := range lines {
-				s, err := encodeText(line)
-				if err != nil {
-					return fmt.Errorf("pdfgen: page %d, line %d: %w", i+1, j+1, err)
-				}
-				if j > 0 {
-					b.WriteString("T*\n")
-				}
-				fmt.Fprintf(&b, "(%s) Tj\n", s)
-			}
-			b.WriteString("ET\n")
-		}
-		contents[i] = []byte(b.String())
+		contents[i] = c
 	}
 
 	d := newDoc(w)
@@ -85,6 +71,29 @@ func Write(w io.Writer, pages [][]string) error {
 		d.stream(content, "", c)
 	}
 	return d.finish()
+}
+
+// textContent is the content stream of page i (from 0) holding lines.
+func textContent(i int, lines []string) ([]byte, error) {
+	if len(lines) > MaxLines {
+		return nil, fmt.Errorf("pdfgen: page %d has %d lines, at most %d fit", i+1, len(lines), MaxLines)
+	}
+	var b strings.Builder
+	if len(lines) > 0 {
+		fmt.Fprintf(&b, "BT\n/F1 %d Tf\n%d TL\n%d %d Td\n", fontSize, leading, marginLeft, pageHeight-marginTop)
+		for j, line := range lines {
+			s, err := encodeText(line)
+			if err != nil {
+				return nil, fmt.Errorf("pdfgen: page %d, line %d: %w", i+1, j+1, err)
+			}
+			if j > 0 {
+				b.WriteString("T*\n")
+			}
+			fmt.Fprintf(&b, "(%s) Tj\n", s)
+		}
+		b.WriteString("ET\n")
+	}
+	return []byte(b.String()), nil
 }
 
 // encodeText returns s as the inside of a PDF literal string in

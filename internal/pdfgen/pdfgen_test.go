@@ -158,3 +158,28 @@ func TestWriteImageOnly(t *testing.T) {
 		t.Error("WriteImageOnly() with an empty image succeeded")
 	}
 }
+
+func TestWriteMixed(t *testing.T) {
+	img := image.NewGray(image.Rect(0, 0, 200, 80))
+	var b bytes.Buffer
+	err := pdfgen.WriteMixed(&b,
+		pdfgen.Page{Lines: []string{"Invoice 7"}}, pdfgen.Page{Lines: []string{"Total 12.00"}},
+		pdfgen.Page{Image: img}, pdfgen.Page{Lines: []string{"Notes"}}, pdfgen.Page{Image: img})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkXref(t, b.Bytes())
+	got, err := extractor(t).Pages(t.Context(), b.Bytes(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"Invoice 7", "Total 12.00", "", "Notes", ""}, got); diff != "" {
+		t.Errorf("text of a mixed PDF (-want +got):\n%s", diff)
+	}
+	if err := pdfgen.WriteMixed(&b); err == nil {
+		t.Error("WriteMixed() with no pages succeeded")
+	}
+	if err := pdfgen.WriteMixed(&b, pdfgen.Page{Image: image.NewGray(image.Rect(0, 0, 0, 5))}); err == nil {
+		t.Error("WriteMixed with an empty image succeeded")
+	}
+}

@@ -126,4 +126,9 @@ const MetaPDF = "pdf"
 // Notes under Meta[MetaPDF].
 const (
 	NoteNoTextLayer = "no text layer: sent to the model as a file"
+	// NoteSentAsFile ends the note of a PDF with some pages without text.
+	NoteSentAsFile = "sent to the model as a file"
+	// NoteUnreadable starts the note of a PDF that local text extraction
+	// cannot open, sent to the model as a file; the error follows.
+	NoteUnreadable = "local text extraction failed, sent to the model as a file"
 )

@@ -45,7 +45,13 @@ func (it *iteration) readPDF(f file, yield func(pipeline.Document) bool) bool {
 		case isPW(err):
 			return yield(failed(f.id, f.path, 0, ErrPDFPassword, err, "encrypted PDF: the --pdf-password given does not open it"))
 		}
-		return yield(failed(f.id, f.path, 0, ErrMalformed, err, "cannot read the PDF: %v; try --pdf file to send it to the model as is", err))
+		if len(data) > maxInlinePDF {
+			return yield(failed(f.id, f.path, 0, ErrMalformed, err, "cannot read the PDF: %v; and at %s it is over the API's %s limit for a file", err, size(int64(len(data))), size(maxInlinePDF)))
+		}
+		// The model's own PDF reader often copes with what PDFium rejects
+		// (damaged metadata, a broken cross-reference table).
+		asFile.Meta = map[string]string{MetaPDF: fmt.Sprintf("%s: %v", NoteUnreadable, err)}
+		return yield(asFile)
 	}
 	var empty []string
 	for i, p := range pages {
@@ -72,15 +78,25 @@ func (it *iteration) readPDF(f file, yield func(pipeline.Document) bool) bool {
 		}
 		return true
 	}
+	if len(empty) > 0 && len(data) <= maxInlinePDF {
+		// Some pages are scans: the file carries them (as page images the
+		// API makes) beside the text of the others.
+		asFile.Meta = map[string]string{MetaPDF: fmt.Sprintf("no text on page %s (a scan?): %s", strings.Join(empty, ", "), NoteSentAsFile)}
+		return yield(asFile)
+	}
 	d := pipeline.Document{ID: f.id, Source: f.path}
 	for i, p := range pages {
 		d.Parts = append(d.Parts, pipeline.Part{Kind: pipeline.PartText, Text: fmt.Sprintf("--- page %d ---\n%s\n", i+1, p)})
 	}
 	if len(empty) > 0 {
-		d.Meta = map[string]string{MetaPDF: fmt.Sprintf("no text on page %s (a scan?); use --pdf file to send the PDF itself", strings.Join(empty, ", "))}
+		d.Meta = map[string]string{MetaPDF: fmt.Sprintf("no text on page %s (a scan?), and the file is over the API's %s limit: sent as text only", strings.Join(empty, ", "), size(maxInlinePDF))}
 	}
 	return yield(d)
 }
+
+// maxInlinePDF is the largest PDF the Responses API takes as an input file
+// (extract.MaxFileBytes).
+const maxInlinePDF = 50 << 20
 
 // isPDF reports whether data starts (within its first KB) with "%PDF-".
 func isPDF(data []byte) bool {

@@ -28,8 +28,7 @@ func TestPDF(t *testing.T) {
 			{ID: "a.pdf", Text: "--- page 1 ---\nInvoice 7\n--- page 2 ---\nTotal 12.00\n"},
 		}},
 		{name: "some pages without text", data: partial, want: []summary{
-			{ID: "a.pdf", Text: "--- page 1 ---\nInvoice 7\n--- page 2 ---\n\n--- page 3 ---\nTotal\n",
-				Meta: map[string]string{"pdf": "no text on page 2 (a scan?); use --pdf file to send the PDF itself"}},
+			{ID: "a.pdf", Kinds: asFile, Meta: map[string]string{"pdf": "no text on page 2 (a scan?): sent to the model as a file"}},
 		}},
 		{name: "split pages", data: partial, opts: Options{SplitPages: true}, want: []summary{
 			{ID: "a.pdf#page=1", Page: 1, Text: "--- page 1 ---\nInvoice 7\n"},
@@ -48,7 +47,7 @@ func TestPDF(t *testing.T) {
 			{ID: "a.pdf", Text: "--- page 1 ---\nsecret text\n"},
 		}},
 		{name: "corrupt", data: corrupt, want: []summary{
-			{ID: "a.pdf", Err: "cannot read the PDF: fake: xref table not found; try --pdf file to send it to the model as is"},
+			{ID: "a.pdf", Kinds: asFile, Meta: map[string]string{"pdf": "local text extraction failed, sent to the model as a file: fake: xref table not found"}},
 		}},
 		{name: "not a PDF", data: "hello", want: []summary{{ID: "a.pdf", Err: "not a PDF: no %PDF- header (the bytes look like text/plain)"}}},
 		{name: "empty", data: "", want: []summary{{ID: "a.pdf", Err: "empty file"}}},
