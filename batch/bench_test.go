@@ -98,7 +98,7 @@ func BenchmarkBatchFiles(b *testing.B) {
 			if !ok || err != nil {
 				b.Fatalf("line %d: %v", i, err)
 			}
-			apply(c, ln, &spec)
+			apply(c, ln, &spec, false)
 			if _, _, err := c.Outcome(); err != nil {
 				b.Fatal(err)
 			}

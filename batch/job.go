@@ -71,6 +71,13 @@ type Options struct {
 	// resubmissions). If zero, the Extractor's MaxAttempts (3 if unset) + 2.
 	// Documents still without an answer then end with StatusError.
 	MaxRounds int
+	// LineRetries bounds how many times one document's request is sent
+	// again, in the next round, after its line failed the way a synchronous
+	// call's client retries (HTTP 5xx, 408, 409 or 429; error codes
+	// server_error, rate_limit_exceeded, timeout): such lines are not billed.
+	// If zero, 2 (openai-go's default retries); negative, none. MaxRounds
+	// bounds them too.
+	LineRetries int
 	// PollMin and PollMax bound the wait between polls of unfinished
 	// batches; it doubles from PollMin to PollMax. If zero, 10s and 5m.
 	PollMin, PollMax time.Duration
@@ -125,6 +132,12 @@ func (o Options) withDefaults(ex *extract.Extractor) Options {
 			n = 3
 		}
 		o.MaxRounds = n + 2
+	}
+	switch {
+	case o.LineRetries == 0:
+		o.LineRetries = 2
+	case o.LineRetries < 0:
+		o.LineRetries = 0
 	}
 	if o.PollMin <= 0 {
 		o.PollMin = 10 * time.Second

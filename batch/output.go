@@ -152,13 +152,41 @@ func (r *results) download(ctx context.Context, api API, batchID string, fileIDs
 // was cancelled).
 var ErrExpired = errors.New("batch expired")
 
+// errTransient marks a request that failed the way a synchronous call's
+// client retries (5xx, 429, a timeout): it goes into the next round.
+var errTransient = errors.New("batch: transient failure")
+
+// transientLine reports whether a result line failed the way openai-go retries
+// a synchronous request: HTTP 408, 409, 429 or 5xx, or an error line whose
+// code says the server was overloaded or slow.
+func transientLine(ln *outputLine) bool {
+	if ln.Error != nil {
+		switch ln.Error.Code {
+		case "server_error", "rate_limit_exceeded", "timeout", "request_timeout", "service_unavailable", "internal_error":
+			return true
+		}
+		return false
+	}
+	if ln.Response == nil {
+		return false
+	}
+	switch sc := ln.Response.StatusCode; {
+	case sc == 408, sc == 409, sc == 429, sc >= 500:
+		return true
+	}
+	return false
+}
+
 // apply feeds one result line to the call: a response body to Handle, an
 // error line or a non-200 answer to Fail. It returns ErrExpired for a
-// request that did not run.
-func apply(c *extract.Call, ln *outputLine, spec *extract.Spec) error {
+// request that did not run, and errTransient, leaving c as it was, for a
+// transient failure when retry is set.
+func apply(c *extract.Call, ln *outputLine, spec *extract.Spec, retry bool) error {
 	switch {
 	case ln.Error != nil && (ln.Error.Code == "batch_expired" || ln.Error.Code == "batch_cancelled"):
 		return ErrExpired
+	case retry && transientLine(ln):
+		return errTransient
 	case ln.Error != nil:
 		c.Fail(fmt.Errorf("batch: request failed: %s: %s", ln.Error.Code, ln.Error.Message))
 	case ln.Response == nil:

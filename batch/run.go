@@ -42,6 +42,7 @@ func Run(ctx context.Context, src iter.Seq[pipeline.Document], job Job, opts Opt
 		opts:    opts.withDefaults(job.Extractor),
 		flights: make(map[docKey]*flight),
 		givenUp: make(map[docKey]struct{}),
+		retried: make(map[docKey]int),
 		totals:  pipeline.Totals{ByStatus: make(map[pipeline.Status]int)},
 	}
 	r.price, r.priced = r.opts.Prices.Lookup(job.Extractor.Model)
@@ -63,6 +64,7 @@ type runner struct {
 	pending map[docKey]extract.CallState // call states of documents that need another round
 	flights map[docKey]*flight           // requests in submitted, unfinished batches
 	givenUp map[docKey]struct{}          // ended this run without being recorded
+	retried map[docKey]int               // transient line failures resubmitted, this run
 	parts   []*part                      // submitted, unfinished batches
 	round   int                          // the last round number used in the ledger
 
@@ -300,7 +302,16 @@ func (r *runner) read(c *extract.Call, f *flight, res *results, o *pipeline.Outc
 	k := docKey{o.ID, o.Hash}
 	switch {
 	case found:
-		expired = apply(c, ln, &r.job.Spec) == ErrExpired
+		retry := r.retried[k] < r.opts.LineRetries
+		switch apply(c, ln, &r.job.Spec, retry) {
+		case ErrExpired:
+			expired = true
+		case errTransient:
+			// As a synchronous call's client would: the same request again,
+			// in the next round.
+			r.retried[k]++
+			return true, nil
+		}
 	case p.Status == "expired" || p.Status == "cancelled":
 		expired = true
 	case p.Status == "failed":

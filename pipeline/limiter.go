@@ -15,7 +15,9 @@ type LimiterOptions struct {
 	// RequestsPerMinute paces requests. If zero, the pace is adaptive: it
 	// starts from the server's x-ratelimit-limit-requests header when one is
 	// seen (unlimited before); a 429 lowers it by 30% (the first one, while
-	// still unlimited, to half the pace measured then); each success raises
+	// still unlimited, to half the pace measured then), unless the server's
+	// x-ratelimit-remaining-* headers showed plenty left (see
+	// [Limiter.Observe]); each success raises
 	// it by a little, about 2% of the lowered pace per second, never above
 	// the server's limit.
 	RequestsPerMinute int
@@ -59,10 +61,13 @@ type Limiter struct {
 	mu          sync.Mutex
 	req, tok    dim
 	pausedUntil time.Time
-	epoch       int // counts pauses; a reservation made before a pause is made again after it
+	epoch       int      // counts pauses; a reservation made before a pause is made again after it
+	last        RateInfo // the last answer with x-ratelimit-remaining-* headers
+	streak      int      // 429s with plenty remaining since the last success
 
 	requests    atomic.Int64
 	rateLimited atomic.Int64
+	transients  atomic.Int64
 	pauses      atomic.Int64
 }
 
@@ -89,6 +94,9 @@ type LimiterStats struct {
 	Requests int64
 	// RateLimited counts 429 answers observed.
 	RateLimited int64
+	// Transient counts the 429s among them that came with plenty remaining:
+	// only their own request waited; the pace and the other workers did not.
+	Transient int64
 	// Pauses counts shared pauses started (a 429 during a pause extends it).
 	Pauses int64
 	// PausedUntil is the end of the current or last pause.
@@ -104,6 +112,7 @@ func (l *Limiter) Stats() LimiterStats {
 		TokensPerMinute:   l.tok.b.rate * 60,
 		Requests:          l.requests.Load(),
 		RateLimited:       l.rateLimited.Load(),
+		Transient:         l.transients.Load(),
 		Pauses:            l.pauses.Load(),
 		PausedUntil:       l.pausedUntil,
 	}

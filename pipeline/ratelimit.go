@@ -85,6 +85,14 @@ func headerDuration(h http.Header, key string) time.Duration {
 // or 1 s — capped by [LimiterOptions.MaxPause], and lowers the adaptive pace
 // of the exhausted dimension by 30% (once per pause). A 2xx raises adaptive
 // paces a little.
+//
+// A 429 is not about the pace when the x-ratelimit-remaining-* headers (its
+// own, or else those of the last answer that had them) show plenty left: at
+// least a tenth of the limit (see [Limiter.transient]). Such a 429 (a
+// server's momentary overload, a shared pool) pauses only the request it
+// answered, which the client retries after its Retry-After; the run goes on
+// at its pace. Only when [transientStreak] of them come in a row, with no
+// success between, are they taken as a limit after all.
 func (l *Limiter) Observe(ri RateInfo) {
 	if l == nil {
 		return
@@ -98,8 +106,15 @@ func (l *Limiter) Observe(ri RateInfo) {
 	if ri.LimitTokens > 0 && l.tok.learn(now, ri.LimitTokens) {
 		l.log.Debug("pipeline: token pace from server", "per_minute", l.tok.b.rate*60)
 	}
+	transient := ri.Status == http.StatusTooManyRequests && l.transient(ri)
+	l.remember(ri)
 	switch {
+	case transient:
+		l.rateLimited.Add(1)
+		l.transients.Add(1)
+		l.log.Debug("pipeline: 429 with plenty remaining: only that request waits", "retry_after", ri.RetryAfter)
 	case ri.Status == http.StatusTooManyRequests:
+		l.streak = 0
 		l.rateLimited.Add(1)
 		d, reset := ri.RetryAfter, ri.ResetRequests
 		tokens := ri.RemainingTokens == 0 && ri.RemainingRequests != 0
@@ -122,8 +137,39 @@ func (l *Limiter) Observe(ri RateInfo) {
 			l.log.Debug("pipeline: rate limited, pace lowered", "dimension", dm.name, "per_minute", dm.b.rate*60, "pause", d)
 		}
 	case ri.Status >= 200 && ri.Status < 300:
+		l.streak = 0
 		l.req.increase(now)
 		l.tok.increase(now)
+	}
+}
+
+// transientStreak is how many 429s with plenty remaining in a row, with no
+// success between them, are taken as a limit after all.
+const transientStreak = 3
+
+// transient reports whether a 429 is not about the pace: the remaining
+// counts of its headers, or else the last ones seen, are plenty for every
+// dimension they tell of (at least a tenth of the limit), and fewer than
+// transientStreak such 429s came in a row. Called with l.mu held.
+func (l *Limiter) transient(ri RateInfo) bool {
+	rq, tk := ri.RemainingRequests, ri.RemainingTokens
+	lrq, ltk := ri.LimitRequests, ri.LimitTokens
+	if rq < 0 && tk < 0 {
+		rq, tk, lrq, ltk = l.last.RemainingRequests, l.last.RemainingTokens, l.last.LimitRequests, l.last.LimitTokens
+	}
+	plenty := func(rem, lim int64) bool { return rem < 0 || (lim > 0 && rem*10 >= lim) }
+	if (rq < 0 && tk < 0) || !plenty(rq, lrq) || !plenty(tk, ltk) {
+		return false
+	}
+	l.streak++
+	return l.streak < transientStreak
+}
+
+// remember keeps the rate-limit headers of the last answer that had them.
+// Called with l.mu held.
+func (l *Limiter) remember(ri RateInfo) {
+	if ri.RemainingRequests >= 0 || ri.RemainingTokens >= 0 {
+		l.last = ri
 	}
 }
 

@@ -27,6 +27,11 @@ func (a *app) executeBatch(ctx context.Context, j *job, docs iter.Seq[pipeline.D
 	if f.expired == "report" {
 		opts.Expired = batch.Report
 	}
+	// Transient line failures are retried like a synchronous request's.
+	opts.LineRetries = f.maxRetries
+	if f.maxRetries == 0 {
+		opts.LineRetries = -1
+	}
 	if f.limit > 0 {
 		docs = limited(docs, f.limit)
 	}
