@@ -42,7 +42,7 @@ type cmd struct {
 }
 
 // quarry runs the CLI with args in c.dir and returns its exit code and output.
-func (c cmd) quarry(t *testing.T, args ...string) cli {
+func (c cmd) quarry(t testing.TB, args ...string) cli {
 	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
@@ -80,7 +80,7 @@ func (c cmd) quarry(t *testing.T, args ...string) cli {
 }
 
 // wantCode fails the test unless r exited with code.
-func (r cli) wantCode(t *testing.T, code int, args ...string) {
+func (r cli) wantCode(t testing.TB, code int, args ...string) {
 	t.Helper()
 	if r.code != code {
 		t.Fatalf("quarry %s: exit code %d, want %d\nstdout:\n%s\nstderr:\n%s",
@@ -89,7 +89,7 @@ func (r cli) wantCode(t *testing.T, code int, args ...string) {
 }
 
 // run runs quarry and fails the test unless it exits with code.
-func (c cmd) run(t *testing.T, code int, args ...string) cli {
+func (c cmd) run(t testing.TB, code int, args ...string) cli {
 	t.Helper()
 	r := c.quarry(t, args...)
 	r.wantCode(t, code, args...)

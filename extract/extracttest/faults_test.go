@@ -125,3 +125,20 @@ func TestWithRateLimit(t *testing.T) {
 		t.Errorf("status %d", resp.StatusCode)
 	}
 }
+
+func TestPrevious(t *testing.T) {
+	s := extracttest.NewServer(nil)
+	defer s.Close()
+	s.Enqueue(extracttest.Text(`{}`), extracttest.Text(`{}`), extracttest.Text(`{}`))
+	_, first, _ := postResponse(t, s, `{"model":"m","input":"INVOICE 42","store":true}`)
+	var r struct{ ID string }
+	if err := json.Unmarshal(first, &r); err != nil {
+		t.Fatal(err)
+	}
+	postResponse(t, s, `{"model":"m","input":"fix it","previous_response_id":"`+r.ID+`"}`)
+	postResponse(t, s, `{"model":"m","input":"unknown","previous_response_id":"resp_nope"}`)
+	reqs := s.Requests()
+	if reqs[1].Previous != reqs[0] || reqs[1].Previous.InputText() != "INVOICE 42" || reqs[2].Previous != nil || reqs[0].Previous != nil {
+		t.Errorf("Previous: %v, %v, %v", reqs[0].Previous, reqs[1].Previous, reqs[2].Previous)
+	}
+}

@@ -26,6 +26,11 @@ type Request struct {
 	Model              string
 	Instructions       string // when instructions is a string
 	PreviousResponseID string
+	// Previous is the request that PreviousResponseID answered, when the
+	// server stored that response: a Handler finds the document of a re-ask
+	// that sends only a correction by following Previous to the first
+	// request.
+	Previous *Request
 	Stream             bool
 	Store              bool // true when absent, the API's default
 	Background         bool

@@ -151,6 +151,9 @@ func (s *Server) record(r *http.Request) (*Request, *requestError) {
 func (s *Server) add(req *Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if st, ok := s.responses[req.PreviousResponseID]; ok && req.PreviousResponseID != "" {
+		req.Previous = st.a.req
+	}
 	req.Seq = s.seq
 	s.seq++
 	if !s.discard {
