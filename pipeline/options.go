@@ -41,8 +41,10 @@ type Options struct {
 	// Window is how many documents may be handed out but not yet delivered
 	// to the sinks. It bounds the reorder buffer of InputOrder: when one slow
 	// document holds up Window-1 finished ones, no new document is started
-	// (workers wait) until it finishes. If zero, 4 × Concurrency, at least
-	// 64. It is raised to Concurrency if smaller.
+	// (workers wait) until it finishes. If zero, 16 × Concurrency, at least
+	// 1024: a document retried through a few faults takes seconds while the
+	// others go on, and a held outcome is small (the documents' contents
+	// are not kept). It is raised to Concurrency if smaller.
 	Window int
 	// Limiter paces requests and tokens across workers. If nil, nothing is paced.
 	Limiter *Limiter
@@ -90,7 +92,7 @@ type Options struct {
 
 const (
 	defaultConcurrency = 8
-	minWindow          = 64
+	minWindow          = 1024
 )
 
 func (o Options) withDefaults() Options {
@@ -98,7 +100,7 @@ func (o Options) withDefaults() Options {
 		o.Concurrency = defaultConcurrency
 	}
 	if o.Window <= 0 {
-		o.Window = max(4*o.Concurrency, minWindow)
+		o.Window = max(16*o.Concurrency, minWindow)
 	}
 	o.Window = max(o.Window, o.Concurrency)
 	if o.Estimate == nil {
