@@ -12,6 +12,7 @@ import (
 	"github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/option"
 
+	"github.com/seed0611af48/quarry/docextract"
 	"github.com/seed0611af48/quarry/extract/extracttest"
 	"github.com/seed0611af48/quarry/pipeline"
 )
@@ -61,8 +62,8 @@ func TestTransientLineErrors(t *testing.T) {
 			c := openai.NewClient(option.WithBaseURL(f.s.URL), option.WithAPIKey("test"), option.WithMaxRetries(2))
 			f.ex.Client = &c.Responses
 			fn := func(ctx context.Context, doc pipeline.Document) pipeline.Result {
-				value, res, err := f.ex.Extract(ctx, f.spec, Inputs(&doc)...)
-				r := ToResult(value, res, err)
+				value, res, err := f.ex.Extract(ctx, f.spec, docextract.Inputs(&doc)...)
+				r := docextract.Result(value, res, err)
 				r.Requests = 0
 				return r
 			}
