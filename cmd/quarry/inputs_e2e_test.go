@@ -32,7 +32,7 @@ func TestBadInput(t *testing.T) {
 		"binary.txt": "error", "blank.md": "error", "broken.json": "error", "corrupt.pdf": "error",
 		"empty.txt": "error", "good.txt": "ok", "latin.csv": "error", "notimage.png": "error",
 		"ragged.csv#row=1": "ok", "ragged.csv#row=2": "error", "ragged.csv#row=3": "ok",
-		"truncated.pdf": "error",
+		"truncated.pdf": "ok", // local extraction fails: sent to the model as a file
 	}
 	wantStatuses(t, "b.jsonl", got, want)
 	if len(all) != len(want) {
@@ -44,21 +44,23 @@ func TestBadInput(t *testing.T) {
 		"latin.csv":        "--encoding",
 		"ragged.csv#row=2": "fields",
 		"corrupt.pdf":      "not a PDF",
-		"truncated.pdf":    "PDF",
 	} {
 		if e := got[id].Error; !strings.Contains(e, sub) {
 			t.Errorf("%s: error %q does not mention %q", id, e, sub)
 		}
 	}
-	if n := requestsOf(t, r.stderr); n != 3 {
-		t.Errorf("%d requests, want 3 (the readable documents only)", n)
+	if m := got["truncated.pdf"].Meta["pdf"]; !strings.HasPrefix(m, "local text extraction failed, sent to the model as a file") {
+		t.Errorf("truncated.pdf: meta %q", m)
+	}
+	if n := requestsOf(t, r.stderr); n != 4 {
+		t.Errorf("%d requests, want 4 (the readable documents and the PDF sent as a file)", n)
 	}
 	if l := got["ragged.csv#row=2"]; l.Row != 2 {
 		t.Errorf("ragged row 2: row field %d", l.Row)
 	}
 	f := openXLSX(t, dir, "b.xlsx")
-	if n := len(sheetRows(t, f, "errors")) - 1; n != 9 {
-		t.Errorf("errors sheet has %d rows, want 9", n)
+	if n := len(sheetRows(t, f, "errors")) - 1; n != 8 {
+		t.Errorf("errors sheet has %d rows, want 8", n)
 	}
 
 	// The same CSV with --encoding latin1 is read.
