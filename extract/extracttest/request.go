@@ -30,10 +30,10 @@ type Request struct {
 	// server stored that response: a Handler finds the document of a re-ask
 	// that sends only a correction by following Previous to the first
 	// request.
-	Previous *Request
-	Stream             bool
-	Store              bool // true when absent, the API's default
-	Background         bool
+	Previous   *Request
+	Stream     bool
+	Store      bool // true when absent, the API's default
+	Background bool
 
 	Input json.RawMessage // the input field, raw
 	// Text is text.format, raw (nil when absent).
