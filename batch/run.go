@@ -360,6 +360,7 @@ func (r *runner) final(c *extract.Call, o *pipeline.Outcome) error {
 	pr := docextract.Result(value, res, err)
 	o.Finished = r.opts.Clock()
 	o.Status, o.Reason, o.Value, o.Evidence = pr.Status, pr.Reason, pr.Value, pr.Evidence
+	o.AttemptErrors = pr.AttemptErrors
 	o.Attempts, o.Usage, o.Model, o.ResponseIDs = pr.Attempts, pr.Usage, pr.Model, pr.ResponseIDs
 	delete(r.pending, docKey{o.ID, o.Hash})
 	return r.deliver(o, true, true, &pr)

@@ -3,6 +3,8 @@ package docextract
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/seed0611af48/quarry/extract"
 	"github.com/seed0611af48/quarry/pipeline"
@@ -38,6 +40,7 @@ func Result(value json.RawMessage, res *extract.Result, err error) pipeline.Resu
 		r.ResponseIDs = res.ResponseIDs
 		r.Requests = res.Requests
 		r.RateLimited = res.RateLimited
+		r.AttemptErrors = AttemptErrors(res.Attempts)
 	}
 	r.Status = Status(err)
 	if err == nil {
@@ -70,4 +73,24 @@ func Usage(u extract.Usage) pipeline.Usage { return pipeline.Usage(u) }
 // Cost prices recorded usage at a price and service tier.
 func Cost(p extract.Price, u pipeline.Usage, tier string) float64 {
 	return p.Cost(extract.Usage(u), tier)
+}
+
+// AttemptErrors says what was wrong with each attempt that was not a valid
+// answer, one line per attempt: its field errors, or its failure (refusal,
+// truncation, server error). Nil when no attempt went wrong.
+func AttemptErrors(attempts []extract.Attempt) []string {
+	var out []string
+	for i, a := range attempts {
+		var parts []string
+		for _, fe := range a.Errors {
+			parts = append(parts, fe.Error())
+		}
+		if a.Err != "" {
+			parts = append(parts, a.Err)
+		}
+		if len(parts) > 0 {
+			out = append(out, fmt.Sprintf("attempt %d: %s", i+1, strings.Join(parts, "; ")))
+		}
+	}
+	return out
 }

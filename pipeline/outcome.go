@@ -61,6 +61,10 @@ type Result struct {
 	// Evidence is a JSON array of evidence.Item (package evidence), one per
 	// leaf value, when the run asked for evidence; nil otherwise.
 	Evidence json.RawMessage
+	// AttemptErrors says what was wrong with each attempt that did not give
+	// a valid answer, one line per attempt, in order ("attempt 1: /total:
+	// must be >= 0"); nil when the first answer was valid.
+	AttemptErrors []string
 }
 
 // Outcome is a Result bound to its document: one line of the run ledger and
@@ -76,18 +80,20 @@ type Outcome struct {
 	Stack       string          `json:"stack,omitempty"`
 	Value       json.RawMessage `json:"value,omitempty"`
 	// Evidence is a JSON array of evidence.Item, as in Result.Evidence.
-	Evidence    json.RawMessage   `json:"evidence,omitempty"`
-	Attempts    int               `json:"attempts"`
-	Usage       Usage             `json:"usage"`
-	Model       string            `json:"model,omitempty"`
-	ResponseIDs []string          `json:"response_ids,omitempty"`
-	Source      string            `json:"source,omitempty"`
-	Row         int               `json:"row,omitempty"`
-	Page        int               `json:"page,omitempty"`
-	Columns     []Column          `json:"columns,omitempty"`
-	Meta        map[string]string `json:"meta,omitempty"`
-	Started     time.Time         `json:"started"`
-	Finished    time.Time         `json:"finished"`
+	Evidence json.RawMessage `json:"evidence,omitempty"`
+	Attempts int             `json:"attempts"`
+	// AttemptErrors is as in Result.AttemptErrors.
+	AttemptErrors []string          `json:"attempt_errors,omitempty"`
+	Usage         Usage             `json:"usage"`
+	Model         string            `json:"model,omitempty"`
+	ResponseIDs   []string          `json:"response_ids,omitempty"`
+	Source        string            `json:"source,omitempty"`
+	Row           int               `json:"row,omitempty"`
+	Page          int               `json:"page,omitempty"`
+	Columns       []Column          `json:"columns,omitempty"`
+	Meta          map[string]string `json:"meta,omitempty"`
+	Started       time.Time         `json:"started"`
+	Finished      time.Time         `json:"finished"`
 	// EarlierStatus and EarlierReason are set on a StatusSkipped outcome
 	// replayed from an earlier run's record: the status and reason recorded
 	// then, so outputs written anew can show the document as it ended.
@@ -148,6 +154,6 @@ func SkipFrom(o, prev *Outcome) {
 	o.Stack = prev.Stack
 	o.Value = prev.Value
 	o.Attempts, o.Usage, o.Model, o.ResponseIDs = prev.Attempts, prev.Usage, prev.Model, prev.ResponseIDs
-	o.Evidence = prev.Evidence
+	o.Evidence, o.AttemptErrors = prev.Evidence, prev.AttemptErrors
 	o.Started, o.Finished = prev.Started, prev.Finished
 }

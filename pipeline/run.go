@@ -254,7 +254,7 @@ func (r *runner) process(ctx context.Context, j job) done {
 	resv.Done(res.Usage.Total())
 	o.Finished = r.opts.Clock()
 	o.Status, o.Reason, o.Stack = res.Status, res.Reason, stack
-	o.Value, o.Evidence = res.Value, res.Evidence
+	o.Value, o.Evidence, o.AttemptErrors = res.Value, res.Evidence, res.AttemptErrors
 	o.Attempts, o.Usage, o.Model, o.ResponseIDs = res.Attempts, res.Usage, res.Model, res.ResponseIDs
 	if o.Status == "" {
 		o.Status, o.Reason = StatusError, "pipeline: function returned no status"

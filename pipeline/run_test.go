@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -430,4 +431,29 @@ func TestRunProgress(t *testing.T) {
 			t.Errorf("progress after 3: %+v", mid)
 		}
 	})
+}
+
+// TestRunCarriesResultDetail: what the function returns beyond the status
+// (evidence, attempt errors) reaches sinks and the ledger.
+func TestRunCarriesResultDetail(t *testing.T) {
+	dir := t.TempDir()
+	led, err := OpenLedger(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := &memSink{}
+	ev := json.RawMessage(`[{"pointer":"/a","value":1,"quote":"1","start":0,"end":1,"match":"exact","score":1,"verdict":"supported"}]`)
+	errs := []string{"attempt 1: /a: must be >= 2"}
+	_, err = Run(t.Context(), docs(1, plain), func(ctx context.Context, d Document) Result {
+		return Result{Status: StatusOK, Value: json.RawMessage(`{"a":1}`), Evidence: ev, AttemptErrors: errs, Attempts: 2}
+	}, Options{Ledger: led, Sinks: []Sink{sink}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	led.Close()
+	for _, o := range []Outcome{sink.outcomes()[0], readAll(t, dir)["doc-0000"]} {
+		if string(o.Evidence) != string(ev) || !slices.Equal(o.AttemptErrors, errs) {
+			t.Errorf("outcome evidence %s, attempt errors %q; want %s, %q", o.Evidence, o.AttemptErrors, ev, errs)
+		}
+	}
 }

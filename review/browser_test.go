@@ -149,6 +149,8 @@ func browserRun(t testing.TB) (string, map[string]string) {
 	for i := range 30 {
 		id := fmt.Sprintf("scan-%02d.pdf", i)
 		outs = append(outs, pipeline.Outcome{ID: id, Hash: "h", Status: pipeline.StatusInvalid, Attempts: 3,
+			AttemptErrors: []string{"attempt 1: /total: expected number, got string", "attempt 2: /total: expected number, got string",
+				"attempt 3: /total: expected number, got string \"n/a\""},
 			Reason: "extract: no valid answer after 3 attempts: /total: expected number, got string \"n/a\"",
 			Source: id})
 	}
@@ -287,6 +289,9 @@ return {n: document.querySelectorAll(".box.cur").length, x:(b.left-i.left)/i.wid
 	click(t, ctx, `.item[data-n="2"]`)
 	if got := eval[string](t, ctx, `document.querySelector(".reason").textContent`); !strings.Contains(got, "no valid answer after 3 attempts") {
 		t.Errorf("reason of a failed document = %q", got)
+	}
+	if got := eval[[]string](t, ctx, `Array.from(document.querySelectorAll("details.attempts[open] li")).map(e=>e.textContent)`); len(got) != 3 || !strings.HasPrefix(got[2], "attempt 3: ") {
+		t.Errorf("attempt errors shown = %q", got)
 	}
 
 	if *update {

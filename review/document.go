@@ -24,9 +24,11 @@ type docData struct {
 	Reason   string          `json:"reason,omitempty"`
 	Stack    string          `json:"stack,omitempty"`
 	Attempts int             `json:"attempts"`
-	Model    string          `json:"model,omitempty"`
-	Fields   []field         `json:"fields"`
-	Segments []segment       `json:"segments"`
+	// AttemptErrors says what was wrong with each attempt, one line each.
+	AttemptErrors []string  `json:"attempt_errors,omitempty"`
+	Model         string    `json:"model,omitempty"`
+	Fields        []field   `json:"fields"`
+	Segments      []segment `json:"segments"`
 	// Notes say what the page could not show as sent (a source that changed
 	// since the run, a source it could not read again).
 	Notes []string `json:"notes,omitempty"`
@@ -86,7 +88,7 @@ type indexEntry struct {
 // (a null the value dropped, say) follow.
 func fieldsOf(o *pipeline.Outcome) ([]field, []string) {
 	var notes []string
-	var items []item
+	var items []evidence.Item
 	if len(o.Evidence) > 0 {
 		if err := json.Unmarshal(o.Evidence, &items); err != nil {
 			notes = append(notes, fmt.Sprintf("the evidence recorded for this document cannot be read: %v", err))
@@ -127,14 +129,7 @@ func fieldsOf(o *pipeline.Outcome) ([]field, []string) {
 	return out, notes
 }
 
-// item is an evidence.Item as the ledger holds it, with the page a span
-// crossing a page break ends on.
-type item struct {
-	evidence.Item
-	EndPage int `json:"end_page,omitempty"`
-}
-
-func (f *field) fill(it *item) {
+func (f *field) fill(it *evidence.Item) {
 	f.Quote, f.Page, f.Start, f.End = it.Quote, it.Page, it.Start, it.End
 	if it.EndPage > it.Page && it.Page > 0 {
 		f.EndPage = it.EndPage

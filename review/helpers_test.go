@@ -153,11 +153,12 @@ func (p *page) element(t testing.TB, id string) string {
 
 // docData is the JSON of the page's document n, as the page's script reads it.
 type docData struct {
-	ID     string `json:"id"`
-	Status string `json:"status"`
-	Reason string `json:"reason"`
-	Notes  []string
-	Fields []struct {
+	ID            string   `json:"id"`
+	Status        string   `json:"status"`
+	Reason        string   `json:"reason"`
+	AttemptErrors []string `json:"attempt_errors"`
+	Notes         []string
+	Fields        []struct {
 		P, V, Q, Vd, M, R string
 		Pg, S, E, Ep      int
 		B                 [][5]float64

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/seed0611af48/quarry/pipeline"
 )
 
 func TestLeaves(t *testing.T) {
@@ -75,4 +77,24 @@ func countScalars(v any) int {
 		return n
 	}
 	return 1
+}
+
+// FuzzFields feeds any recorded value and evidence to the page's reading of
+// them: no panic, and every field has a pointer or comes from the value.
+func FuzzFields(f *testing.F) {
+	f.Add(`{"a":1}`, `[{"pointer":"/a","value":1,"quote":"1","page":2,"start":-4,"end":99,"end_page":1,"match":"exact","score":1,"verdict":"supported","boxes":[{"page":0,"x":1,"y":1,"w":1,"h":1}]}]`)
+	f.Add(`[1,2]`, `{}`)
+	f.Add(`null`, `[{"pointer":"/x"}]`)
+	f.Fuzz(func(t *testing.T, value, ev string) {
+		o := &pipeline.Outcome{Value: json.RawMessage(value), Evidence: json.RawMessage(ev)}
+		fields, _ := fieldsOf(o)
+		for _, fl := range fields {
+			for p := -1; p < 4; p++ {
+				s, e, ok := fl.spanOn(p, 10)
+				if ok && (s > e && fl.EndPage == 0) {
+					t.Fatalf("spanOn(%d) = %d, %d for %+v", p, s, e, fl)
+				}
+			}
+		}
+	})
 }

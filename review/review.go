@@ -147,7 +147,7 @@ func (b *builder) writeDocuments(ctx context.Context, outs []pipeline.Outcome) (
 	for i := range outs {
 		o := &outs[i]
 		d := &docData{ID: o.ID, Source: o.Source, Row: o.Row, Page: o.Page, Status: o.Status, Reason: o.Reason,
-			Stack: o.Stack, Attempts: o.Attempts, Model: o.Model}
+			Stack: o.Stack, Attempts: o.Attempts, AttemptErrors: o.AttemptErrors, Model: o.Model}
 		d.Fields, d.Notes = fieldsOf(o)
 		docs[i] = d
 		if _, seen := bySource[o.Source]; !seen {

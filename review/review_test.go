@@ -165,7 +165,8 @@ func TestBuildFailedAndChanged(t *testing.T) {
 	ok := outcomeOf(t, doc, `{"total":5}`, span("Total: 5", "/total", "5", "5", 0, evidence.Supported))
 	writeFile(t, dir, "a.txt", "Total: 6") // changed after the run
 	bad := pipeline.Outcome{ID: "gone.txt", Hash: "x", Status: pipeline.StatusInvalid, Attempts: 3,
-		Reason: "extract: no valid answer after 3 attempts: /total: must be >= 0", Source: filepath.Join(dir, "gone.txt")}
+		AttemptErrors: []string{"attempt 1: /total: must be >= 0", "attempt 2: /total: must be >= 0", "attempt 3: /total: must be >= 0"},
+		Reason:        "extract: no valid answer after 3 attempts: /total: must be >= 0", Source: filepath.Join(dir, "gone.txt")}
 	run := filepath.Join(dir, "run")
 	writeRun(t, run, []pipeline.Outcome{ok, bad})
 	p, st := build(t, run, review.Options{})
@@ -176,7 +177,7 @@ func TestBuildFailedAndChanged(t *testing.T) {
 		t.Errorf("changed source: notes = %q", d.Notes)
 	}
 	d := p.doc(t, 1)
-	if d.Status != "invalid" || d.Reason != bad.Reason || len(d.Segments) != 0 || len(d.Notes) != 1 {
+	if d.Status != "invalid" || d.Reason != bad.Reason || len(d.Segments) != 0 || len(d.Notes) != 1 || len(d.AttemptErrors) != 3 {
 		t.Errorf("failed document = %+v", d)
 	}
 }

@@ -79,7 +79,7 @@ func (a *app) streamOne(ctx context.Context, j *job, sinks []pipeline.Sink) erro
 		r.Value = nil
 	}
 	o := &pipeline.Outcome{ID: doc.ID, Hash: doc.Hash(), Fingerprint: j.fp, Status: r.Status, Reason: r.Reason,
-		Value: r.Value, Evidence: r.Evidence, Attempts: r.Attempts, Usage: r.Usage, Model: r.Model, ResponseIDs: r.ResponseIDs,
+		Value: r.Value, Evidence: r.Evidence, AttemptErrors: r.AttemptErrors, Attempts: r.Attempts, Usage: r.Usage, Model: r.Model, ResponseIDs: r.ResponseIDs,
 		Source: doc.Source, Row: doc.Row, Page: doc.Page, Columns: doc.Columns, Meta: doc.Meta,
 		Started: started, Finished: time.Now()}
 	info := &pipeline.RunInfo{Model: j.ex.Model, Instructions: j.ex.SentInstructions(), Schema: j.schema.spec.Schema,

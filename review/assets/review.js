@@ -148,6 +148,15 @@
     if (doc.model) meta.appendChild(el("span", "", doc.model));
     head.appendChild(meta);
     if (doc.reason) head.appendChild(el("div", failed[doc.status] ? "reason" : "note", doc.reason));
+    if (doc.attempt_errors && doc.attempt_errors.length) {
+      var at = el("details", "attempts");
+      at.open = !!failed[doc.status];
+      at.appendChild(el("summary", "", "What was wrong with each attempt (" + doc.attempt_errors.length + ")"));
+      var ul = el("ul");
+      doc.attempt_errors.forEach(function (e) { ul.appendChild(el("li", "", e)); });
+      at.appendChild(ul);
+      head.appendChild(at);
+    }
     if (doc.stack) {
       var st = el("details", "stack");
       st.appendChild(el("summary", "", "Stack"));
@@ -161,6 +170,18 @@
     split.appendChild(drawFields());
     split.appendChild(drawSource());
     main.appendChild(split);
+  }
+
+  // A pointer's cell, which may break after each "/".
+  function pointerCell(p) {
+    var td = el("td", "ptr");
+    if (!p) { td.textContent = "(value)"; return td; }
+    p.split("/").forEach(function (part, i) {
+      if (i > 0) { td.appendChild(document.createTextNode("/")); }
+      td.appendChild(document.createTextNode(part));
+      td.appendChild(document.createElement("wbr"));
+    });
+    return td;
   }
 
   function drawFields() {
@@ -177,7 +198,7 @@
       var tr = el("tr", "field " + verdictClass(f));
       tr.id = "f" + k;
       tr.dataset.k = k;
-      tr.appendChild(el("td", "ptr", f.p || "(value)"));
+      tr.appendChild(pointerCell(f.p));
       var val = el("td", "val");
       var v;
       try { v = JSON.parse(f.v); } catch (e) { v = f.v; }
