@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -294,7 +295,27 @@ return {n: document.querySelectorAll(".box.cur").length, x:(b.left-i.left)/i.wid
 		t.Errorf("attempt errors shown = %q", got)
 	}
 
+	// The address names the open document: a link opens it again, and a
+	// malformed one opens nothing (without an error on the console).
+	// (about:blank between: a change of the fragment alone does not load
+	// the page again.)
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank"), chromedp.Navigate("file://"+path+"#"+url.PathEscape(ids["note"])), chromedp.WaitVisible(chromedp.CSS("main h2"))); err != nil {
+		t.Fatal(err)
+	}
+	if got := eval[string](t, ctx, `document.querySelector("main h2").textContent`); got != ids["note"] {
+		t.Errorf("opened from the address: %q, want %q", got, ids["note"])
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank"), chromedp.Navigate("file://"+path+"#%E0%A4%A"), chromedp.WaitVisible(chromedp.CSS(".item"))); err != nil {
+		t.Fatal(err)
+	}
+	if eval[bool](t, ctx, `!!document.querySelector("main h2")`) {
+		t.Error("a malformed address opened a document")
+	}
+
 	if *update {
+		if err := chromedp.Do(ctx, chromedp.Navigate("about:blank"), chromedp.Navigate("file://"+path), chromedp.WaitVisible(chromedp.CSS(".item"))); err != nil {
+			t.Fatal(err)
+		}
 		click(t, ctx, `.item[data-n="0"]`)
 		click(t, ctx, fmt.Sprintf(`#f%d`, k))
 		eval[bool](t, ctx, `(document.getElementById("doc").scrollTop = 0, true)`)

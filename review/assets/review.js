@@ -356,7 +356,8 @@
 
   // Start: the list, and the document named in the address, if any.
   applyFilter();
-  var want = decodeURIComponent(location.hash.slice(1));
+  var want = "";
+  try { want = decodeURIComponent(location.hash.slice(1)); } catch (e) { want = ""; }
   var start = index.filter(function (d) { return d.id === want; })[0];
   if (start) open(start.n);
   window.quarryReview = { open: open, selectField: selectField };
