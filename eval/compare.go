@@ -18,8 +18,8 @@ import (
 // with UseNumber.
 func CompareValues(r Rule, expected, got any) (equal, exact bool) {
 	exact = jsonEqual(expected, got)
-	if expected == nil || got == nil {
-		return exact, exact // null equals only null
+	if exact || expected == nil || got == nil {
+		return exact, exact // equal values are equal under every rule; null equals only null
 	}
 	switch r.Mode {
 	case ModeIgnore:

@@ -60,6 +60,9 @@ func raw(v any) json.RawMessage {
 // value compares exp (present in the expected answer) with got (gotOK: the
 // extraction has it) at node n; it returns the values compared and correct.
 func (c *comparer) value(n *node, ptr, gotPtr string, exp, got any, gotOK bool) (cmp, ok int) {
+	if n.rule.Mode == ModeIgnore {
+		return 0, 0
+	}
 	switch n.kind {
 	case kindObject:
 		if em, isObj := exp.(map[string]any); isObj {
@@ -70,7 +73,11 @@ func (c *comparer) value(n *node, ptr, gotPtr string, exp, got any, gotOK bool) 
 					continue // not labelled
 				}
 				g, gHas := gm[p.name]
-				a, b := c.value(p.node, schema.Pointer(ptr, p.name), schema.Pointer(gotPtr, p.name), e, g, gotOK && gotObj && gHas)
+				ep, gp := ptr, gotPtr
+				if c.rec != nil { // a dry run (scoring pairs) needs no pointers
+					ep, gp = schema.Pointer(ptr, p.name), schema.Pointer(gotPtr, p.name)
+				}
+				a, b := c.value(p.node, ep, gp, e, g, gotOK && gotObj && gHas)
 				cmp += a
 				ok += b
 			}
@@ -140,7 +147,10 @@ func (c *comparer) list(n *node, ptr, gotPtr string, exp []any, got any, gotOK b
 	paired := make([]bool, len(gl))
 	matched := 0
 	for i, e := range exp {
-		ip := ptr + "/" + strconv.Itoa(i)
+		ip := ptr
+		if c.rec != nil {
+			ip = ptr + "/" + strconv.Itoa(i)
+		}
 		j := pair[i]
 		if j < 0 {
 			a, b := c.value(n.items, ip, ip, e, nil, false)
@@ -149,7 +159,11 @@ func (c *comparer) list(n *node, ptr, gotPtr string, exp []any, got any, gotOK b
 			continue
 		}
 		paired[j] = true
-		a, b := c.value(n.items, ip, gotPtr+"/"+strconv.Itoa(j), e, gl[j], true)
+		jp := gotPtr
+		if c.rec != nil {
+			jp = gotPtr + "/" + strconv.Itoa(j)
+		}
+		a, b := c.value(n.items, ip, jp, e, gl[j], true)
 		cmp += a
 		ok += b
 		if a == b {

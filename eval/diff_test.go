@@ -87,3 +87,51 @@ func TestLongListByPosition(t *testing.T) {
 		t.Fatalf("a rotated list of %d items paired by position should not be all right", len(exp))
 	}
 }
+
+func TestIgnoredFieldsAreNotCompared(t *testing.T) {
+	plan, err := NewPlan([]byte(`{"type":"object","properties":{
+		"a":{"type":"string"},
+		"note":{"type":"string","x-quarry-compare":"ignore"},
+		"meta":{"type":"object","x-quarry-compare":"ignore","properties":{"x":{"type":"string"}}},
+		"tags":{"type":"array","x-quarry-compare":"ignore","items":{"type":"string"}}}}`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _ := decode([]byte(`{"a":"x","note":"n","meta":{"x":"1"},"tags":["a"]}`))
+	g, _ := decode([]byte(`{"a":"x","note":"other","meta":null,"tags":[]}`))
+	var got []Mismatch
+	c := &comparer{tallies: make([]tally, len(plan.fields)), rec: func(m Mismatch) { got = append(got, m) }}
+	if n, ok := c.value(plan.root, "", "", e, g, true); n != 1 || ok != 1 || len(got) != 0 {
+		t.Errorf("compared %d, right %d, mismatches %v; want only /a compared", n, ok, got)
+	}
+	for i, tl := range c.tallies {
+		if tl.compared > 0 && plan.fields[i].pattern != "/a" {
+			t.Errorf("%s tallied %+v", plan.fields[i].pattern, tl)
+		}
+	}
+}
+
+// FuzzCompare: any schema and any two values compare without a panic, and
+// a value always equals itself.
+func FuzzCompare(f *testing.F) {
+	f.Add([]byte(linesSchema), []byte(`{"lines":[{"sku":"A","qty":1}],"tags":["x"]}`), []byte(`{"lines":[{"sku":"a","qty":1.0},{}],"tags":null}`))
+	f.Add([]byte(`{"type":"object","properties":{"a":{"$ref":"#"},"b":{"$ref":"#"}}}`), []byte(`{"a":{"b":{}}}`), []byte(`{"a":[]}`))
+	f.Add([]byte(`{"type":"array","items":{"type":"string","format":"date"}}`), []byte(`["2024-03-05","05.03.2024"]`), []byte(`["March 5, 2024"]`))
+	f.Fuzz(func(t *testing.T, schemaDoc, exp, got []byte) {
+		plan, err := NewPlan(schemaDoc, nil)
+		if err != nil {
+			return
+		}
+		e, err1 := decode(exp)
+		g, err2 := decode(got)
+		if err1 != nil || err2 != nil {
+			return
+		}
+		c := &comparer{tallies: make([]tally, len(plan.fields)), rec: func(Mismatch) {}}
+		c.value(plan.root, "", "", e, g, true)
+		self := &comparer{tallies: make([]tally, len(plan.fields)), rec: func(m Mismatch) {
+			t.Errorf("a value differs from itself at %s: %+v", m.Pointer, m)
+		}}
+		self.value(plan.root, "", "", e, e, true)
+	})
+}

@@ -134,7 +134,7 @@ func evaluateRun(ctx context.Context, plan *Plan, labels Labels, r Run, opts Opt
 		if recErr != nil {
 			return nil, recErr
 		}
-		if gotOK && compared == correct && cmpr.extra == 0 {
+		if gotOK && compared > 0 && compared == correct && cmpr.extra == 0 {
 			c.FullyRight++
 		}
 		if o.Attempts > 1 {

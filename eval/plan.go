@@ -41,9 +41,12 @@ type prop struct {
 	node *node
 }
 
-// maxPlanDepth bounds nesting: a recursive schema ($ref cycle) is compared
-// whole (ModeExact) below this depth.
-const maxPlanDepth = 32
+// maxPlanDepth bounds nesting and maxPlanNodes the size of a plan: a
+// recursive schema ($ref cycle) is compared whole (ModeExact) below them.
+const (
+	maxPlanDepth = 32
+	maxPlanNodes = 10_000
+)
 
 // SchemaKeyword is the schema keyword that chooses a field's comparison,
 // e.g. "total": {"type": "number", "x-quarry-compare": "number:0.01"}. The
@@ -148,8 +151,9 @@ func (n *node) kindName() string {
 }
 
 type planner struct {
-	root map[string]json.RawMessage
-	err  error
+	root  map[string]json.RawMessage
+	err   error
+	nodes int
 }
 
 func (b *planner) fail(err error) {
@@ -161,7 +165,8 @@ func (b *planner) fail(err error) {
 // build reads the subschema s at pattern.
 func (b *planner) build(s json.RawMessage, pattern string, depth int) *node {
 	n := &node{kind: kindValue, rule: Rule{Mode: ModeExact}, pattern: pattern}
-	if depth > maxPlanDepth {
+	b.nodes++
+	if depth > maxPlanDepth || b.nodes > maxPlanNodes {
 		return n
 	}
 	var m map[string]json.RawMessage

@@ -2,6 +2,7 @@ package eval
 
 import (
 	"encoding/json"
+	"io"
 	"math"
 	"sort"
 
@@ -32,8 +33,8 @@ type Config struct {
 	// Unreadable counts damaged ledger lines skipped.
 	Unreadable int `json:"unreadable"`
 
-	// FullyRight counts documents that are ok with every compared value
-	// right and no extra list item.
+	// FullyRight counts documents that are ok, with at least one compared
+	// value, every compared value right and no extra list item.
 	FullyRight      int     `json:"fully_right"`
 	FullyRightShare float64 `json:"fully_right_share"`
 	// Accuracy is correct values over compared values, all fields together.
@@ -197,8 +198,11 @@ func percentile(xs []float64, p float64) float64 {
 	return xs[min(max(r, 1), len(xs))-1]
 }
 
-// MarshalJSON is the report with stable keys (struct order, maps sorted).
-func (r *Report) MarshalJSON() ([]byte, error) {
-	type plain Report
-	return json.Marshal((*plain)(r))
+// WriteJSON writes the report as indented JSON with stable keys: struct
+// fields in declaration order, map keys sorted, figures rounded to six
+// decimals.
+func (r *Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
 }

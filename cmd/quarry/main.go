@@ -29,6 +29,7 @@ const (
 	exitFatal    = 1
 	exitUsage    = 2
 	exitFailures = 3
+	exitBelow    = 4 // quarry eval: below --fail-under
 )
 
 // usageError marks an error in how quarry was called (exit code 2).
@@ -74,9 +75,12 @@ func (a *app) main(ctx context.Context, args []string) int {
 	}
 	var fe failuresError
 	var ue usageError
+	var be belowError
 	switch {
 	case errors.As(err, &fe):
 		return exitFailures
+	case errors.As(err, &be):
+		return exitBelow // eval printed what fell short
 	case errors.As(err, &ue):
 		fmt.Fprintf(a.stderr, "quarry: %v\nRun 'quarry help' for usage.\n", err)
 		return exitUsage
@@ -119,6 +123,6 @@ Without a key, --mock runs the same job against the built-in simulated model.`,
 	}
 	root.PersistentFlags().BoolVarP(&a.verbose, "verbose", "v", false, "log details to stderr")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(a.runCommand(), a.schemaCommand(), a.exportCommand(), a.batchCommand(), a.reviewCommand())
+	root.AddCommand(a.runCommand(), a.schemaCommand(), a.exportCommand(), a.batchCommand(), a.reviewCommand(), a.evalCommand())
 	return root
 }

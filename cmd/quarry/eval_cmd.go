@@ -1,0 +1,289 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/seed0611af48/quarry/eval"
+	"github.com/seed0611af48/quarry/extract"
+	"github.com/seed0611af48/quarry/pipeline"
+)
+
+// evalFlags are the flags of "quarry eval". run holds the flags shared
+// with "quarry run", with run's defaults, so that a configuration run by
+// eval has the same job fingerprint (and run dir) as the same quarry run.
+type evalFlags struct {
+	run       runFlags
+	models    []string
+	runs      []string
+	expected  string
+	compare   []string
+	outs      []string
+	failUnder string
+	keep      int
+}
+
+// belowError means the evaluation fell short of --fail-under (exit code 4).
+type belowError struct{ err error }
+
+func (e belowError) Error() string { return e.err.Error() }
+func (e belowError) Unwrap() error { return e.err }
+
+func (a *app) evalCommand() *cobra.Command {
+	f := &evalFlags{}
+	cmd := &cobra.Command{
+		Use:   "eval --expected LABELS (--schema S --in PATH --model M... | --runs DIR...)",
+		Short: "Measure accuracy, cost and latency against labelled documents, model beside model",
+		Long: `Runs every configuration (one per --model) over the documents, exactly as
+"quarry run" would (same ledger and run dir, so a configuration already run
+costs nothing again), or reads existing run dirs (--runs), and compares each
+outcome with its expected answer.
+
+Expected answers (--expected): a folder mirroring the documents
+(invoices/acme.pdf → LABELS/invoices/acme.json, tickets.csv#row=3 →
+LABELS/tickets/row-3.json), a JSONL file of {"id": ..., "expected": ...}
+lines, or a reviewed run dir (its ok outcomes, corrected by an
+expected.jsonl in it).
+
+Each field is compared as its schema says: enums and booleans exactly,
+numbers within ±0.005 (integers exactly), dates as dates whatever the
+format, strings after normalising case, spaces and punctuation (the exact
+share shown beside), lists of objects item to item after pairing them by
+best assignment. Choose otherwise with "x-quarry-compare" in the schema or
+--compare PATTERN=RULE (rules: exact, text, number[:TOL|:PCT%], date,
+ignore, assign, ordered).
+
+Outputs (--out, by extension): .json (stable keys), .html (one page, each
+wrong value with expected and got, linked to its document), .csv (every
+mismatch). --fail-under overall=0.9,field=0.95,documents=0.8,/total=0.99
+exits 4 naming what fell short.
+
+Exit codes: 0 ok, 1 fatal error, 2 usage error, 4 below --fail-under.`,
+		Example: `  quarry eval --mock --schema testdata/invoice.schema.json --in testdata/samples --exclude 'tickets/**' --pdf-password user \
+    --expected testdata/expected --model gpt-4.1 --model gpt-4.1-mini
+  quarry eval --runs .quarry/run-1a2b3c4d5e --runs .quarry/run-5e4d3c2b1a --expected labels.jsonl --out report.html --fail-under overall=0.95`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f.run.inputs = append(f.run.inputs, args...)
+			return a.eval(cmd.Context(), f)
+		},
+	}
+	fl := cmd.Flags()
+	r := &f.run
+	fl.StringArrayVar(&f.models, "model", nil, "a model to evaluate (repeatable: one configuration each)")
+	fl.StringArrayVar(&f.runs, "runs", nil, "evaluate an existing run dir instead of running (repeatable)")
+	fl.StringVar(&f.expected, "expected", "", "expected answers: a folder mirroring the documents, a .jsonl of {id, expected}, or a reviewed run dir")
+	fl.StringArrayVar(&f.compare, "compare", nil, "how a field is compared, PATTERN=RULE, e.g. /total=number:0.01 or '/lines/*/description=exact' (repeatable)")
+	fl.StringArrayVarP(&f.outs, "out", "o", nil, "report file: .json, .html or .csv (every mismatch) (repeatable)")
+	fl.StringVar(&f.failUnder, "fail-under", "", "exit 4 if below: overall=0.9,field=0.95,documents=0.8,supported=0.9,/total=0.99")
+	fl.IntVar(&f.keep, "keep", 500, "mismatches per configuration shown in the HTML and JSON report (the CSV has all)")
+
+	// Shared with quarry run; defaults must stay run's (TestEvalSharesRunDefaults).
+	fl.StringVarP(&r.schema, "schema", "s", "", "JSON Schema file or inline spec (default with --runs: the schema the first run recorded)")
+	fl.StringArrayVarP(&r.inputs, "in", "i", nil, "input file or folder (repeatable)")
+	fl.StringArrayVar(&r.include, "include", nil, "only files in folders matching this glob (repeatable)")
+	fl.StringArrayVar(&r.exclude, "exclude", nil, "skip files in folders matching this glob (repeatable)")
+	fl.StringVar(&r.textColumn, "text-column", "", "CSV/TSV: the column holding each row's text")
+	fl.StringVar(&r.template, "template", "", "CSV/TSV: a Go template over the columns")
+	fl.StringVar(&r.encoding, "encoding", "", "text encoding of CSV/TXT input")
+	fl.StringVar(&r.pdfMode, "pdf", "text", "how PDFs reach the model: text or file")
+	fl.StringVar(&r.pdfPassword, "pdf-password", "", "password for encrypted PDFs")
+	fl.BoolVar(&r.splitPages, "split-pages", false, "one document per PDF page")
+	fl.StringVarP(&r.instructions, "instructions", "p", "", "instructions for the model")
+	fl.IntVarP(&r.concurrency, "concurrency", "c", 8, "documents in flight at once")
+	fl.IntVar(&r.rpm, "rpm", 0, "requests per minute (0: adapt to the server's limits)")
+	fl.IntVar(&r.tpm, "tpm", 0, "tokens per minute (0: adapt to the server's limits)")
+	fl.IntVar(&r.maxAttempts, "max-attempts", 3, "requests per document, re-asks included")
+	fl.IntVar(&r.maxRetries, "max-retries", 2, "transport retries per request")
+	fl.StringVar(&r.reasoningEffort, "reasoning-effort", "", "reasoning effort for reasoning models")
+	fl.Int64Var(&r.maxOutputTokens, "max-output-tokens", 0, "limit per answer, reasoning included (0: none)")
+	fl.Float64Var(&r.temperature, "temperature", -1, "sampling temperature (default: the model's)")
+	fl.StringVar(&r.serviceTier, "service-tier", "", "service tier: auto, default, flex, priority")
+	fl.StringVar(&r.baseURL, "base-url", "", "API base URL")
+	fl.DurationVar(&r.timeout, "timeout", 0, "timeout per HTTP request")
+	fl.BoolVar(&r.retryFailed, "retry-failed", false, "extract again the documents that failed in an earlier run")
+	fl.StringVar(&r.mock, "mock", "off", "run against the built-in simulated model: on, off, or auto")
+	fl.Lookup("mock").NoOptDefVal = "on"
+	fl.StringVar(&r.prices, "prices", "", "JSON file of model prices per million tokens, over the built-in table")
+	r.order, r.expired, r.model = "input", "resubmit", "gpt-4.1"
+	return cmd
+}
+
+// eval runs or opens every configuration, evaluates them and writes the reports.
+func (a *app) eval(ctx context.Context, f *evalFlags) error {
+	if f.expected == "" {
+		return usagef("eval needs --expected: a folder of expected answers, a .jsonl of {id, expected}, or a reviewed run dir")
+	}
+	switch {
+	case len(f.runs) == 0 && len(f.models) == 0:
+		return usagef("eval needs --model (one per configuration to run) or --runs DIR (run dirs to evaluate)")
+	case len(f.runs) > 0 && len(f.models) > 0:
+		return usagef("--model runs configurations and --runs reads finished ones: use one or the other")
+	case len(f.models) > 0 && len(f.run.inputs) == 0:
+		return usagef("eval --model needs the documents: --in PATH")
+	case len(f.runs) > 0 && len(f.run.inputs) > 0:
+		return usagef("--in is for running configurations; --runs reads the documents' outcomes from the run dirs")
+	}
+	for _, o := range f.outs {
+		switch strings.ToLower(filepath.Ext(o)) {
+		case ".json", ".html", ".htm", ".csv":
+		default:
+			return usagef("--out %s: unknown report type; use .json, .html or .csv", o)
+		}
+	}
+	var th eval.Thresholds
+	if f.failUnder != "" {
+		var err error
+		if th, err = eval.ParseThresholds(f.failUnder); err != nil {
+			return usageError{err}
+		}
+	}
+	overrides := map[string]eval.Rule{}
+	for _, c := range f.compare {
+		k, v, ok := strings.Cut(c, "=")
+		if !ok {
+			return usagef("--compare %q: write PATTERN=RULE, e.g. /total=number:0.01", c)
+		}
+		rule, err := eval.ParseRule(v)
+		if err != nil {
+			return usageError{fmt.Errorf("--compare %s: %w", c, err)}
+		}
+		if k = strings.TrimSpace(k); !strings.HasPrefix(k, "/") {
+			k = "/" + k
+		}
+		overrides[k] = rule
+	}
+	prices := extract.DefaultPrices()
+	if f.run.prices != "" {
+		pf, err := os.Open(f.run.prices)
+		if err != nil {
+			return fmt.Errorf("--prices: %w", err)
+		}
+		prices, err = prices.ReadPrices(pf)
+		pf.Close()
+		if err != nil {
+			return err
+		}
+	}
+	labels, err := eval.OpenLabels(f.expected)
+	if err != nil {
+		return usageError{fmt.Errorf("--expected: %w", err)}
+	}
+
+	// The schema: --schema as written (with its x-quarry-compare keywords),
+	// else the strict schema the first run recorded.
+	var schemaDoc []byte
+	if f.run.schema != "" {
+		js, err := loadSchema(f.run.schema)
+		if err != nil {
+			return err
+		}
+		schemaDoc = js.source
+	} else if len(f.runs) > 0 {
+		info, err := pipeline.ReadRunInfo(f.runs[0])
+		if err != nil {
+			return fmt.Errorf("--runs %s: %w (is it a quarry run dir?)", f.runs[0], err)
+		}
+		schemaDoc = info.Schema
+	} else {
+		return usagef("--schema is required: a JSON Schema file or an inline spec")
+	}
+	plan, err := eval.NewPlan(schemaDoc, overrides)
+	if err != nil {
+		return usageError{err}
+	}
+
+	var runs []eval.Run
+	for _, dir := range f.runs {
+		r, err := eval.OpenRun(dir)
+		if err != nil {
+			return usageError{fmt.Errorf("--runs: %w", err)}
+		}
+		runs = append(runs, r)
+	}
+	for i, m := range f.models {
+		fmt.Fprintf(a.stderr, "quarry eval: configuration %d of %d: %s\n", i+1, len(f.models), m)
+		dir, err := a.runConfiguration(ctx, &f.run, m)
+		if err != nil {
+			return fmt.Errorf("%s: %w", m, err)
+		}
+		r, err := eval.OpenRun(dir)
+		if err != nil {
+			return err
+		}
+		r.Name = m
+		runs = append(runs, r)
+	}
+	nameRuns(runs)
+
+	outs, err := openEvalOutputs(f.outs, a.log)
+	if err != nil {
+		return err
+	}
+	defer outs.abort()
+	rep, err := eval.Evaluate(ctx, plan, labels, runs, eval.Options{Prices: prices, Keep: f.keep, OnMismatch: outs.mismatch})
+	if err != nil {
+		return err
+	}
+	if err := rep.WriteTable(a.stdout); err != nil {
+		return err
+	}
+	if err := outs.finish(rep); err != nil {
+		return err
+	}
+	if f.failUnder != "" {
+		if err := rep.Check(th); err != nil {
+			var se *eval.ShortfallError
+			if errors.As(err, &se) {
+				fmt.Fprintln(a.stderr, "quarry eval: below --fail-under:")
+				for _, s := range se.Shortfalls {
+					fmt.Fprintln(a.stderr, "  "+s)
+				}
+				return belowError{err}
+			}
+			return usageError{err}
+		}
+	}
+	return nil
+}
+
+// runConfiguration runs the documents with model m as "quarry run" would
+// (same run dir, ledger and resumption; no outputs) and returns its run dir.
+func (a *app) runConfiguration(ctx context.Context, shared *runFlags, m string) (string, error) {
+	f := *shared
+	f.model = m
+	f.inputs = append([]string(nil), shared.inputs...)
+	sub := *a
+	sub.stdout = io.Discard // run writes JSON lines to stdout when it has no --out
+	j, err := sub.prepare(ctx, &f)
+	if err != nil {
+		return "", err
+	}
+	defer j.close()
+	err = sub.execute(ctx, j)
+	var fe failuresError
+	if err != nil && !errors.As(err, &fe) {
+		return "", err
+	}
+	return j.runDir, nil
+}
+
+// nameRuns makes configuration names unique: two runs of one model are
+// told apart by their run dirs.
+func nameRuns(runs []eval.Run) {
+	count := map[string]int{}
+	for _, r := range runs {
+		count[r.Name]++
+	}
+	for i := range runs {
+		if count[runs[i].Name] > 1 && runs[i].Dir != "" {
+			runs[i].Name += " (" + filepath.Base(runs[i].Dir) + ")"
+		}
+	}
+}
