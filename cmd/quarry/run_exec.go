@@ -76,9 +76,9 @@ func (a *app) prepare(ctx context.Context, f *runFlags) (*job, error) {
 	}
 	for _, o := range f.outs {
 		switch strings.ToLower(filepath.Ext(o)) {
-		case ".jsonl", ".ndjson", ".csv", ".tsv", ".xlsx":
+		case ".jsonl", ".ndjson", ".csv", ".tsv", ".xlsx", ".parquet":
 		default:
-			return nil, usagef("--out %s: unknown output type; use .jsonl, .csv, .tsv or .xlsx", o)
+			return nil, usagef("--out %s: unknown output type; use .jsonl, .csv, .tsv, .xlsx or .parquet", o)
 		}
 	}
 	switch {

@@ -2,6 +2,7 @@ package sink
 
 import (
 	"encoding/csv"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -69,8 +70,8 @@ func readCSV(t *testing.T, path string, comma rune) [][]string {
 }
 
 func TestOpenUnknown(t *testing.T) {
-	_, err := Open(filepath.Join(t.TempDir(), "out.parquet"), nil, Options{})
-	if err == nil || !strings.Contains(err.Error(), ".parquet") {
-		t.Fatalf("Open(.parquet) = %v", err)
+	_, err := Open(filepath.Join(t.TempDir(), "out.orc"), nil, Options{})
+	if !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), ".orc") || !strings.Contains(err.Error(), ".parquet") {
+		t.Fatalf("Open(.orc) = %v", err)
 	}
 }

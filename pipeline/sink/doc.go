@@ -7,7 +7,7 @@
 //
 //	s, err := sink.Open("out.xlsx", schemaJSON, sink.Options{})
 //
-// # Three outputs
+// # Outputs
 //
 // JSON Lines ([JSONL], ".jsonl" or ".ndjson") is the lossless output: one
 // line per document with its id, status, the record nested as extracted,
@@ -50,6 +50,23 @@
 // only some documents come from CSV rows, those names are known only at the
 // end: main rows are kept in a temporary file and written at Close. Child
 // rows are written as they come. Memory stays flat at any size.
+//
+// # Parquet
+//
+// Parquet ([Parquet], ".parquet") is for query engines (DuckDB, polars,
+// Spark). Its columns are typed from the schema and nested values stay
+// nested: objects are STRUCT columns and arrays LIST columns, so
+//
+//	SELECT lines[1].quantity FROM 'out.parquet'
+//
+// works in DuckDB. Record fields are nullable; inside them a field is
+// nullable where the schema allows null. A value that does not fit its
+// column (a string where the schema says integer, as a simulated or
+// non-strict server may send) becomes null at the nearest nullable field,
+// its JSON pointer goes into the "unfit" list column and the record's JSON
+// into "raw_value": nothing is written as something it is not. Rows are
+// written in row groups of [ParquetRowGroupRows], zstd-compressed, so memory
+// stays flat.
 //
 // # Spreadsheet safety
 //

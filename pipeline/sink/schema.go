@@ -30,6 +30,13 @@ type node struct {
 	props  []prop // object properties, in schema order
 	items  *node  // array items
 	alias  *node
+	// nullable is set when the schema allows null besides kind: a type
+	// list with "null", an anyOf/oneOf branch {"type":"null"}, or null in
+	// an enum. Read it with [isNullable], which follows aliases.
+	nullable bool
+	// enum is set on a string with "enum" or "const": a closed set of
+	// values, which the Parquet sink dictionary-encodes.
+	enum bool
 }
 
 type prop struct {
@@ -55,6 +62,24 @@ func deref(n *node) *node {
 		n = n.alias
 	}
 	return anyNode
+}
+
+// isNullable reports whether n, or any alias on the way to the schema that
+// says something, allows null.
+func isNullable(n *node) bool {
+	for range maxAliasHops {
+		if n == nil {
+			return true
+		}
+		if n.nullable || n.kind == kNull || n.kind == kAny {
+			return true
+		}
+		if n.kind != kAlias {
+			return false
+		}
+		n = n.alias
+	}
+	return true
 }
 
 // parseSchema reads a strict JSON Schema, keeping property order.
@@ -103,18 +128,21 @@ func (p *schemaParser) build(s jvalue, depth int) *node {
 		case 0:
 			return &node{kind: kNull}
 		case 1:
-			return &node{kind: kAlias, alias: p.build(keep[0], depth+1)}
+			return &node{kind: kAlias, alias: p.build(keep[0], depth+1), nullable: len(vs.arr) > 1}
 		default:
 			return anyNode
 		}
 	}
 
-	n := &node{kind: p.typeOf(s)}
+	n := &node{kind: p.typeOf(s), nullable: allowsNull(s)}
 	switch n.kind {
 	case kString:
 		if f, ok := s.get("format"); ok && f.kind == jString {
 			n.format = f.s
 		}
+		_, isEnum := s.get("enum")
+		_, isConst := s.get("const")
+		n.enum = isEnum || isConst
 	case kObject:
 		if props, ok := s.get("properties"); ok && props.kind == jObject {
 			for _, m := range props.obj {
@@ -128,6 +156,26 @@ func (p *schemaParser) build(s jvalue, depth int) *node {
 		}
 	}
 	return n
+}
+
+// allowsNull reports whether s's "type" list names "null" or its enum
+// lists null.
+func allowsNull(s jvalue) bool {
+	if t, ok := s.get("type"); ok && t.kind == jArray {
+		for _, e := range t.arr {
+			if e.kind == jString && e.s == "null" {
+				return true
+			}
+		}
+	}
+	if e, ok := s.get("enum"); ok && e.kind == jArray {
+		for _, v := range e.arr {
+			if v.kind == jNull {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // typeOf reads "type" (a name or a list of names; "null" aside), or infers

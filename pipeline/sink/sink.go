@@ -74,6 +74,7 @@ func (o Options) maxDepth() int {
 //	.jsonl, .ndjson  JSON Lines, one object per document ([NewJSONL])
 //	.csv, .tsv       flattened records plus one file per array of objects ([NewCSV])
 //	.xlsx            a workbook with records, child, errors and run sheets ([NewXLSX])
+//	.parquet         one typed Parquet file, nested values as STRUCT and LIST ([NewParquet])
 //
 // schema is the strict JSON Schema of the records; JSONL does not need it.
 // An unknown extension is an error wrapping [ErrFormat].
@@ -91,8 +92,10 @@ func Open(path string, schema []byte, opts Options) (pipeline.Sink, error) {
 		return NewCSV(path, schema, opts)
 	case ".xlsx":
 		return NewXLSX(path, schema, opts)
+	case ".parquet":
+		return NewParquet(path, schema, opts)
 	default:
-		return nil, fmt.Errorf("%w: %q (want .jsonl, .ndjson, .csv, .tsv or .xlsx)", ErrFormat, ext)
+		return nil, fmt.Errorf("%w: %q (want .jsonl, .ndjson, .csv, .tsv, .xlsx or .parquet)", ErrFormat, ext)
 	}
 }
 
