@@ -16,7 +16,7 @@ func (a *app) exportCommand() *cobra.Command {
 		Use:   "export --run-dir DIR --out FILE...",
 		Short: "Write the outputs of a run again from its ledger",
 		Long: `Re-renders the outcomes recorded in a run's ledger (the latest outcome of each
-document) as JSONL, CSV, XLSX or Parquet, without calling the model.`,
+document) as JSONL, CSV, XLSX, Parquet or SQLite, without calling the model.`,
 		Example: `  quarry export --run-dir .quarry/run-1a2b3c4d5e --out results.xlsx --out results.jsonl`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runDir == "" || len(outs) == 0 {
@@ -58,6 +58,6 @@ document) as JSONL, CSV, XLSX or Parquet, without calling the model.`,
 		},
 	}
 	cmd.Flags().StringVar(&runDir, "run-dir", "", "the run's ledger directory (printed at the end of a run)")
-	cmd.Flags().StringArrayVarP(&outs, "out", "o", nil, "output file: .jsonl, .csv, .tsv, .xlsx or .parquet (repeatable)")
+	cmd.Flags().StringArrayVarP(&outs, "out", "o", nil, "output file: .jsonl, .csv, .tsv, .xlsx, .parquet or .sqlite (repeatable)")
 	return cmd
 }

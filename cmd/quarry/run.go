@@ -66,7 +66,7 @@ incomplete, error or skipped — recorded in a ledger under --run-dir. Running
 the same command again resumes: what is done is skipped, what changed is
 extracted again; --retry-failed also redoes the failures.
 
-Outputs are chosen by extension (.jsonl, .csv, .tsv, .xlsx, .parquet; several --out
+Outputs are chosen by extension (.jsonl, .csv, .tsv, .xlsx, .parquet, .sqlite; several --out
 allowed); without --out, JSON lines go to stdout.
 
 Exit codes: 0 all ok, 1 fatal error, 2 usage error, 3 finished with failed documents.`,
@@ -82,7 +82,7 @@ Exit codes: 0 all ok, 1 fatal error, 2 usage error, 3 finished with failed docum
 	fl := cmd.Flags()
 	fl.StringVarP(&f.schema, "schema", "s", "", "JSON Schema file, or an inline spec such as 'vendor, total number' (see 'quarry help schema')")
 	fl.StringArrayVarP(&f.inputs, "in", "i", nil, "input file, folder or - for stdin (repeatable; positional arguments too)")
-	fl.StringArrayVarP(&f.outs, "out", "o", nil, "output file: .jsonl, .csv, .tsv, .xlsx or .parquet (repeatable)")
+	fl.StringArrayVarP(&f.outs, "out", "o", nil, "output file: .jsonl, .csv, .tsv, .xlsx, .parquet or .sqlite (repeatable)")
 	fl.StringArrayVar(&f.include, "include", nil, "only files in folders matching this glob (repeatable; ** matches folders)")
 	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip files in folders matching this glob (repeatable)")
 	fl.StringVar(&f.textColumn, "text-column", "", "CSV/TSV: the column holding each row's text (default: all columns as name: value)")

@@ -76,9 +76,9 @@ func (a *app) prepare(ctx context.Context, f *runFlags) (*job, error) {
 	}
 	for _, o := range f.outs {
 		switch strings.ToLower(filepath.Ext(o)) {
-		case ".jsonl", ".ndjson", ".csv", ".tsv", ".xlsx", ".parquet":
+		case ".jsonl", ".ndjson", ".csv", ".tsv", ".xlsx", ".parquet", ".sqlite", ".db":
 		default:
-			return nil, usagef("--out %s: unknown output type; use .jsonl, .csv, .tsv, .xlsx or .parquet", o)
+			return nil, usagef("--out %s: unknown output type; use .jsonl, .csv, .tsv, .xlsx, .parquet or .sqlite", o)
 		}
 	}
 	switch {
@@ -259,7 +259,7 @@ func (a *app) execute(ctx context.Context, j *job) error {
 		return err
 	}
 
-	sinkOpts := sink.Options{Simulated: j.simulated, Logger: a.log}
+	sinkOpts := sink.Options{Simulated: j.simulated, Logger: a.log, Cost: j.cost}
 	sinks, err := openSinks(f.outs, j.schema.spec.Schema, sinkOpts)
 	if err != nil {
 		return err
@@ -374,6 +374,16 @@ func newClient(key, baseURL string, opts ...option.RequestOption) openai.Client 
 type replayed struct{ pipeline.Sink }
 
 func (r replayed) Write(o *pipeline.Outcome) error { return r.Sink.Write(o.Replayed()) }
+
+// cost prices a run's tokens at the job's model and tier (for the SQLite
+// runs table).
+func (j *job) cost(u pipeline.Usage) (float64, bool) {
+	pr, ok := j.prices.Lookup(j.ex.Model)
+	if !ok {
+		return 0, false
+	}
+	return pr.Cost(extract.Usage(u), j.tier), true
+}
 
 // openSinks opens an output per path (making its folder); on an error, the
 // ones already open are closed.

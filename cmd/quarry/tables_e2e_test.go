@@ -1,6 +1,7 @@
 package main
 
 import (
+	"database/sql"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -129,5 +130,82 @@ func TestRunSamplesParquet(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRunSamplesSQLite runs the sample documents into JSONL and SQLite,
+// resumes the run and exports it into the same database: rows equal the
+// JSONL output, nothing is duplicated, and a run with another schema is
+// refused before any request.
+func TestRunSamplesSQLite(t *testing.T) {
+	t.Parallel()
+	dir := workdir(t)
+	c := cmd{dir: dir}
+	args := append(strings.Fields(invoiceArgs), "--in", "testdata/samples", "--exclude", "tickets/**",
+		"--pdf-password", "user", "--out", "out/i.jsonl", "--out", "out/i.sqlite")
+	r := c.run(t, exitOK, args...)
+	c.run(t, exitOK, args...) // resumed: everything skipped, rows replayed
+	c.run(t, exitOK, "export", "--run-dir", runDirOf(t, r.stderr), "--out", "out/i.sqlite")
+
+	db, err := sql.Open("sqlite", filepath.Join(dir, "out/i.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	lines, all := readJSONL(t, dir, "out/i.jsonl")
+	var n, ids, lineRows, runs int
+	if err := db.QueryRow(`SELECT count(*), count(DISTINCT id), (SELECT count(*) FROM lines), (SELECT count(*) FROM runs) FROM records`).
+		Scan(&n, &ids, &lineRows, &runs); err != nil {
+		t.Fatal(err)
+	}
+	wantLines := 0
+	for _, l := range lines {
+		var v struct{ Lines []any }
+		if err := json.Unmarshal(l.Value, &v); err != nil {
+			t.Fatal(err)
+		}
+		wantLines += len(v.Lines)
+	}
+	if n != len(all) || ids != len(all) || lineRows != wantLines || runs != 3 {
+		t.Errorf("%d records (%d ids), %d line rows, %d runs; want %d, %d, %d, 3 (run, resume, export)", n, ids, lineRows, runs, len(all), len(all), wantLines)
+	}
+
+	rows, err := db.Query(`SELECT id, status, vendor, invoice_number, issue_date, due_date, currency, total, simulated,
+		(SELECT json_group_array(json_object('description', description, 'quantity', quantity, 'unit_price', unit_price))
+		 FROM (SELECT * FROM lines WHERE record_id = records.id ORDER BY "index"))
+		FROM records`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, status, vendor, number, issued, currency, lineJSON string
+		var due sql.NullString
+		var total float64
+		var simulated int
+		if err := rows.Scan(&id, &status, &vendor, &number, &issued, &due, &currency, &total, &simulated, &lineJSON); err != nil {
+			t.Fatal(err)
+		}
+		rec := map[string]any{"vendor": vendor, "invoice_number": number, "issue_date": issued, "due_date": nil,
+			"currency": currency, "total": total, "lines": jsonValue(t, []byte(lineJSON))}
+		if due.Valid {
+			rec["due_date"] = due.String
+		}
+		b, _ := json.Marshal(rec)
+		l := lines[id]
+		if status != l.Status || simulated != 1 {
+			t.Errorf("%s: status %s simulated %d, JSONL %s", id, status, simulated, l.Status)
+		}
+		if d := cmp.Diff(jsonValue(t, l.Value), jsonValue(t, b)); d != "" {
+			t.Errorf("%s: record (-jsonl +sqlite):\n%s", id, d)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+
+	other := c.run(t, exitFatal, "run", "--mock", "--schema", "vendor, total number", "--in", "testdata/samples/notes", "--out", "out/i.sqlite")
+	if !strings.Contains(other.stderr, "out/i.sqlite was made for another record schema") || strings.Contains(other.stderr, "requests") {
+		t.Errorf("a run with another schema into the database: stderr does not say why, or requests were sent:\n%s", other.stderr)
 	}
 }

@@ -3,7 +3,8 @@
 // the pipeline calls Write once per document, from one goroutine, and
 // Close once at the end with the [pipeline.RunInfo] of the run.
 //
-// [Open] picks a sink from the file name:
+// [Open] picks a sink from the file name (.jsonl, .csv, .tsv, .xlsx,
+// .parquet, .sqlite or .db):
 //
 //	s, err := sink.Open("out.xlsx", schemaJSON, sink.Options{})
 //
@@ -65,8 +66,18 @@
 // non-strict server may send) becomes null at the nearest nullable field,
 // its JSON pointer goes into the "unfit" list column and the record's JSON
 // into "raw_value": nothing is written as something it is not. Rows are
-// written in row groups of [ParquetRowGroupRows], zstd-compressed, so memory
-// stays flat.
+// written in row groups of [ParquetRowGroupRows], Snappy-compressed (as
+// Spark, pyarrow and DuckDB write by default), so memory stays flat.
+//
+// # SQLite
+//
+// SQLite ([SQLite], ".sqlite" or ".db") lays the record out as CSV does,
+// flattened columns and a table per array of objects, but in typed STRICT
+// tables with keys and foreign keys, beside evidence, an errors view and
+// a runs table. Unlike the other outputs it is updated, not rewritten: a
+// resumed run or an export into the same file replaces each document's
+// rows by id. A database made for another schema is refused
+// ([ErrSchemaChanged]).
 //
 // # Spreadsheet safety
 //

@@ -155,7 +155,7 @@ func newParquet(path string, schemaJSON []byte, opts Options, rowGroupRows int64
 	}
 	p.f, p.tmp = f, f.Name()
 	p.w = parquet.NewWriter(f, pqSchema,
-		parquet.Compression(&parquet.Zstd),
+		parquet.Compression(&parquet.Snappy),
 		parquet.MaxRowsPerRowGroup(rowGroupRows),
 		parquet.CreatedBy("quarry", "", ""),
 		parquet.KeyValueMetadata("quarry.schema", string(compactJSON(schemaJSON))),

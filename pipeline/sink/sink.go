@@ -48,6 +48,9 @@ type Options struct {
 	// If empty, such arrays are written as JSON text (["a","b"]), which
 	// is lossless.
 	ListSeparator string
+	// Cost prices a run's tokens for the SQLite runs table; ok is false
+	// when the price is unknown. If Cost is nil, the cost is left null.
+	Cost func(u pipeline.Usage) (usd float64, ok bool)
 	// MaxDepth is how many levels of nested objects and arrays of objects
 	// are flattened into columns and child tables; a value nested deeper
 	// (recursive schemas always are, eventually) is written as JSON text.
@@ -75,6 +78,7 @@ func (o Options) maxDepth() int {
 //	.csv, .tsv       flattened records plus one file per array of objects ([NewCSV])
 //	.xlsx            a workbook with records, child, errors and run sheets ([NewXLSX])
 //	.parquet         one typed Parquet file, nested values as STRUCT and LIST ([NewParquet])
+//	.sqlite, .db     a SQLite database: records, child, evidence and runs tables ([NewSQLite])
 //
 // schema is the strict JSON Schema of the records; JSONL does not need it.
 // An unknown extension is an error wrapping [ErrFormat].
@@ -94,8 +98,10 @@ func Open(path string, schema []byte, opts Options) (pipeline.Sink, error) {
 		return NewXLSX(path, schema, opts)
 	case ".parquet":
 		return NewParquet(path, schema, opts)
+	case ".sqlite", ".db":
+		return NewSQLite(path, schema, opts)
 	default:
-		return nil, fmt.Errorf("%w: %q (want .jsonl, .ndjson, .csv, .tsv, .xlsx or .parquet)", ErrFormat, ext)
+		return nil, fmt.Errorf("%w: %q (want .jsonl, .ndjson, .csv, .tsv, .xlsx, .parquet, .sqlite or .db)", ErrFormat, ext)
 	}
 }
 
