@@ -26,7 +26,11 @@
 // binds each answer to its document: a valid answer, a refusal or an error
 // ends the document; an invalid or truncated answer is re-asked in the
 // next round's batch, with the previous answer and the correction, up to
-// the Extractor's MaxAttempts.
+// the Extractor's MaxAttempts. A line that failed the way a synchronous
+// call's client would retry (HTTP 5xx, 408, 409, 429; error codes
+// server_error, rate_limit_exceeded, timeout) is sent again unchanged in the
+// next round, up to [Options].LineRetries times, so a batch run ends with
+// the outcomes a synchronous run gives.
 //
 // The custom_id is "<document ID>#a<attempt>", or a hash of the ID and
 // content ("q-…#a<attempt>") when that would be over 512 bytes or repeat.

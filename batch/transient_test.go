@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/openai/openai-go/v3/option"
 
 	"github.com/seed0611af48/quarry/docextract"
+	"github.com/seed0611af48/quarry/extract"
 	"github.com/seed0611af48/quarry/extract/extracttest"
 	"github.com/seed0611af48/quarry/pipeline"
 )
@@ -132,5 +134,42 @@ func TestTransientLineErrors(t *testing.T) {
 		if billed[i] != want {
 			t.Errorf("doc %d billed %d times, want %d", i, billed[i], want)
 		}
+	}
+}
+
+// TestBackgroundCutBody: the "queued" answer of a background request breaks
+// off after its id: it is fetched by id, not created again (which would
+// run, and bill, the request twice).
+func TestBackgroundCutBody(t *testing.T) {
+	var cut sync.Once
+	s := extracttest.NewServer(func(r *extracttest.Request) extracttest.Reply {
+		rep := handler(nil)(r).WithPolls(2)
+		if strings.Contains(r.InputText(), "doc 3") {
+			cut.Do(func() { rep = rep.CutAfter(100) })
+		}
+		return rep
+	})
+	defer s.Close()
+	l := openLedger(t, t.TempDir())
+	bg := &Background{Responses: &newClient(s).Responses, Ledger: l, Fingerprint: "fp", Sleep: noSleep}
+	ex := &extract.Extractor{Model: "o4-mini", Client: bg, Store: true}
+	spec := recSpec(t)
+	var fetched atomic.Int64
+	fn := func(ctx context.Context, doc pipeline.Document) pipeline.Result {
+		value, res, err := forDoc(ex, bg, &doc).Extract(ctx, spec, docextract.Inputs(&doc)...)
+		fetched.Add(int64(res.Fetched))
+		return docextract.Result(value, res, err)
+	}
+	sink := &memSink{}
+	if _, err := pipeline.Run(t.Context(), docs(5), fn, pipeline.Options{Ledger: l, Fingerprint: "fp", Sinks: []pipeline.Sink{sink}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range sink.outcomes() {
+		if o.Status != pipeline.StatusOK {
+			t.Errorf("%s: %s %s", o.ID, o.Status, o.Reason)
+		}
+	}
+	if c, _ := posts(s); c != 5 || len(s.Billed()) != 5 || fetched.Load() != 1 {
+		t.Errorf("%d creates, %d billed, %d fetched; want 5, 5, 1", c, len(s.Billed()), fetched.Load())
 	}
 }

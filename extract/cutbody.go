@@ -111,14 +111,18 @@ func fetchResponse(r *http.Request, id string, next option.MiddlewareNext) *http
 		return nil
 	}
 	var head struct {
-		ID     string `json:"id"`
-		Status string `json:"status"`
+		ID         string `json:"id"`
+		Status     string `json:"status"`
+		Background bool   `json:"background"`
 	}
 	if json.Unmarshal(body, &head) != nil || head.ID != id {
 		return nil
 	}
-	switch head.Status {
-	case "completed", "incomplete", "failed":
+	switch {
+	case head.Background:
+		// The POST of a background request answers "queued": so does this,
+		// and the caller polls it.
+	case head.Status == "completed", head.Status == "incomplete", head.Status == "failed":
 	default:
 		return nil // not finished (or cancelled): ask again
 	}

@@ -48,8 +48,10 @@
 //
 //   - [ErrRefused] ([*RefusalError]): the model refused; not retried.
 //   - [ErrIncomplete] ([*IncompleteError]): cut off at max_output_tokens; the
-//     request is retried once with double the budget (up to MaxOutputTokensCap)
-//     before this is returned. An answer cut off by reasoning says so.
+//     request is retried once, with double the budget (up to
+//     MaxOutputTokensCap) when one is set, as is when none is (a runaway
+//     answer rarely repeats), before this is returned. An answer cut off by
+//     reasoning says so; the message ends with the answer's last bytes.
 //   - [ErrContentFilter]: stopped by the content filter.
 //   - [ErrFailed] ([*ResponseError]): the response failed (response.error).
 //   - [*APIError]: an HTTP error answer, with its type, code, param and
@@ -61,6 +63,11 @@
 // Rate limits (429), server errors and dropped connections are retried by the
 // openai-go client itself (option.WithMaxRetries, honouring Retry-After);
 // re-asks never retry those. Result.Requests and Result.RateLimited count them.
+// So is a 200 whose body breaks off mid-transfer ([*CutBodyError]), which
+// openai-go alone would not retry; when Store is on and the id of the
+// response arrived before the cut, the answer is fetched with GET
+// /v1/responses/{id} instead of paid for twice. Result.CutBodies and
+// Result.Fetched count them.
 //
 // # Inputs
 //

@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -14,18 +15,26 @@ import (
 	"github.com/seed0611af48/quarry/internal/pdfgen"
 )
 
+var invoiceNumber = regexp.MustCompile(`Invoice [0-9]+`)
+
 // pdfServer answers every request with a valid record and remembers, per
 // PDF file name, whether it arrived as a file.
 type pdfServer struct {
 	*extracttest.Server
 	mu     sync.Mutex
 	asFile map[string]bool
+	images map[string]int // input_image parts per request, by the invoice number in the text
 }
 
 func newPDFServer() *pdfServer {
-	p := &pdfServer{asFile: map[string]bool{}}
+	p := &pdfServer{asFile: map[string]bool{}, images: map[string]int{}}
 	p.Server = extracttest.NewServer(func(r *extracttest.Request) extracttest.Reply {
 		in := string(r.Input)
+		if n := strings.Count(in, `"type":"input_image"`); n > 0 {
+			p.mu.Lock()
+			p.images[invoiceNumber.FindString(r.InputText())] += n
+			p.mu.Unlock()
+		}
 		if i := strings.Index(in, `"filename":"`); i >= 0 && strings.Contains(in, `"type":"input_file"`) {
 			name, _, _ := strings.Cut(in[i+len(`"filename":"`):], `"`)
 			p.mu.Lock()
@@ -37,10 +46,10 @@ func newPDFServer() *pdfServer {
 	return p
 }
 
-// TestPDFScannedPagesAndUnreadable: a PDF whose later pages are scans, and
-// one local extraction cannot open, reach the model as files, with the
-// reason in the outcome's meta; a text PDF still goes as text. One billed
-// request each.
+// TestPDFScannedPagesAndUnreadable: a PDF whose later pages are scans
+// reaches the model as its text with images of the scanned pages; one local
+// extraction cannot open goes as a file; the reasons are in the outcomes'
+// meta; a text PDF goes as text. One billed request each.
 func TestPDFScannedPagesAndUnreadable(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -70,7 +79,7 @@ func TestPDFScannedPagesAndUnreadable(t *testing.T) {
 	c.run(t, exitOK, "run", "--base-url", srv.URL, "--schema", "vendor, total number", "--in", "docs", "--out", "o.jsonl")
 	got, _ := readJSONL(t, dir, "o.jsonl")
 	wantStatuses(t, "o.jsonl", got, map[string]string{"mixed.pdf": "ok", "text.pdf": "ok", "broken.pdf": "ok"})
-	if m := got["mixed.pdf"].Meta["pdf"]; m != "no text on page 4, 5 (a scan?): sent to the model as a file" {
+	if m := got["mixed.pdf"].Meta["pdf"]; m != "no text on page 4, 5 (a scan?): sent as page images beside the text" {
 		t.Errorf("mixed.pdf meta %q", m)
 	}
 	if m := got["broken.pdf"].Meta["pdf"]; !strings.HasPrefix(m, "local text extraction failed, sent to the model as a file: ") {
@@ -79,8 +88,11 @@ func TestPDFScannedPagesAndUnreadable(t *testing.T) {
 	if m, ok := got["text.pdf"].Meta["pdf"]; ok {
 		t.Errorf("text.pdf meta %q", m)
 	}
-	if want := map[string]bool{"mixed.pdf": true, "broken.pdf": true}; !equalSets(srv.asFile, want) {
+	if want := map[string]bool{"broken.pdf": true}; !equalSets(srv.asFile, want) {
 		t.Errorf("sent as files: %v, want %v", srv.asFile, want)
+	}
+	if n := srv.images["Invoice 7"]; n != 2 || len(srv.images) != 1 {
+		t.Errorf("page images: %v, want 2 with the text of mixed.pdf (Invoice 7)", srv.images)
 	}
 	if n, b := len(srv.Requests()), len(srv.Billed()); n != 3 || b != 3 {
 		t.Errorf("%d requests, %d billed; want 3 and 3", n, b)

@@ -210,6 +210,7 @@ the built-in simulated model and marks every output as simulated`)
 		TextColumn: f.textColumn, Template: f.template, Encoding: f.encoding,
 		PDF: pdfMode, PDFPassword: f.pdfPassword, PDFText: pdf,
 		IsPDFPasswordError: func(err error) bool { return errors.Is(err, pdftext.ErrPassword) },
+		PDFRender:          pdf.Render,
 		SplitPages:         f.splitPages,
 		PDFAhead:           cores,
 		Stdin:              a.stdin, StdinName: f.stdinName,

@@ -32,10 +32,13 @@
 //   - [Status]: an HTTP error with the API's ErrorResponse body, which openai-go turns
 //     into *openai.Error with Code, Message, Type and Param.
 //   - [Drop]: the connection is closed without an answer.
+//   - [Reply.CutAfter]: a 200 whose body stops after n bytes, the connection closed
+//     (the answer was made: billed and, with store, kept for GET /v1/responses/{id}).
 //
 // [Reply.WithUsage] sets token counts (otherwise estimated at about 4 bytes a token);
 // reasoning tokens add a reasoning output item before the message, as reasoning models
-// do. [Reply.WithRetryAfter], [Reply.WithHeaders] (x-ratelimit-* headers),
+// do. [Reply.WithRetryAfter], [Reply.WithRateLimit] (x-ratelimit-limit/remaining-*
+// headers: a 429 with plenty remaining is not about pace), [Reply.WithHeaders],
 // [Reply.WithModel], [Reply.WithParam] and [Reply.WithLatency] shape the rest. Every
 // serving of a Reply gets fresh resp_…, msg_… and req_… ids; the response echoes the
 // request's model, instructions, text.format (schema key order kept), metadata, store,
@@ -75,7 +78,10 @@
 // (text.format.schema, raw, in the order the client sent its keys). Malformed requests
 // (bad JSON, no model or input, a json_schema format without name or schema) are
 // recorded too and answered 400 invalid_request_error without calling the Handler;
-// unknown paths get 404.
+// unknown paths get 404. [Request.Previous] is the request a previous_response_id
+// answered, so a re-ask that sends only a correction can be traced to its document.
+// [Server.Billed] lists the requests a model answer was made for (what the live API
+// charges): count them per document to check that no answer is paid for twice.
 //
 // # Streams and stream faults
 //

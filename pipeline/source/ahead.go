@@ -20,7 +20,11 @@ type pdfRead struct {
 	bad   *pipeline.Document // the file could not be read
 	pages []string
 	err   error // from PDFText.Pages
-	done  chan struct{}
+	// images are the pages without text (blankPages), rendered; nil when
+	// there are none, no renderer, or it failed (renderErr).
+	images    [][]byte
+	renderErr error
+	done      chan struct{}
 }
 
 // loadPDF reads f and, in PDFText mode, its pages.
@@ -29,6 +33,9 @@ func (it *iteration) loadPDF(ctx context.Context, f file) *pdfRead {
 	r.data, r.bad = it.readAll(f)
 	if r.bad == nil && len(r.data) > 0 && isPDF(r.data) && it.textPDFs() {
 		r.pages, r.err = it.opts.PDFText.Pages(ctx, r.data, it.opts.PDFPassword)
+		if blank := blankPages(r.pages); r.err == nil && len(blank) > 0 && len(blank) < len(r.pages) {
+			r.images, r.renderErr = it.renderPages(ctx, r.data, blank)
+		}
 	}
 	return r
 }
@@ -91,6 +98,7 @@ func (it *iteration) readAhead(files iter.Seq[file], n int, yield func(pipeline.
 				defer close(r.done)
 				got := it.loadPDF(ctx, f)
 				r.data, r.bad, r.pages, r.err = got.data, got.bad, got.pages, got.err
+				r.images, r.renderErr = got.images, got.renderErr
 			})
 		}
 		queue = append(queue, p)

@@ -85,8 +85,12 @@
 // document holds one text part per page, each starting with a
 // "--- page N ---" marker so the model can cite pages. A PDF without any
 // text layer (a scan) is sent as a file instead, with
-// Meta["pdf"] = "no text layer: sent to the model as a file"; pages
-// without text in an otherwise textual PDF are listed in Meta["pdf"]. An
+// Meta["pdf"] = "no text layer: sent to the model as a file". Pages
+// without text in an otherwise textual PDF are rendered by
+// [Options].PDFRender and follow their page marker as JPEG image parts (or,
+// without a renderer, the whole PDF goes as a file); a PDF the extractor
+// cannot open goes as a file when it is within the API's 50 MB. Each case is
+// noted in Meta["pdf"]. An
 // encrypted PDF needs [Options].PDFPassword; the extractor's password
 // errors are recognised by [Options].IsPDFPasswordError, or by wrapping
 // [ErrPDFPassword]. In [PDFFile] mode, or without an extractor, the PDF

@@ -51,6 +51,12 @@ type Options struct {
 	// missing or wrong password. If nil, errors.Is(err, ErrPDFPassword)
 	// decides.
 	IsPDFPasswordError func(error) bool
+	// PDFRender renders the pages of a PDF that have no text layer (scans),
+	// which are then sent as images beside the text of the other pages (or,
+	// with SplitPages, as that page's document). If nil, a PDF with such
+	// pages is sent as a file. It is called where PDFText is, so with
+	// PDFAhead for that many PDFs at once.
+	PDFRender PDFRenderer
 	// PDFAhead is how many PDFs have their text read at the same time, ahead
 	// of the document being handed out (documents still come in input
 	// order; leaving the loop early may leave up to PDFAhead-1 PDFs read
@@ -120,6 +126,10 @@ type PDFTextExtractor interface {
 	Pages(ctx context.Context, data []byte, password string) ([]string, error)
 }
 
+// PDFRenderer renders pages of a PDF (1-based numbers) to JPEG images, in
+// the order asked. (*pdftext.Extractor).Render implements it.
+type PDFRenderer func(ctx context.Context, data []byte, password string, pages []int) ([][]byte, error)
+
 // MetaPDF is the Meta key for notes on how a PDF was read.
 const MetaPDF = "pdf"
 
@@ -131,4 +141,7 @@ const (
 	// NoteUnreadable starts the note of a PDF that local text extraction
 	// cannot open, sent to the model as a file; the error follows.
 	NoteUnreadable = "local text extraction failed, sent to the model as a file"
+	// NoteSentAsImages ends the note of a PDF whose pages without text were
+	// rendered and sent as images beside the text of the others.
+	NoteSentAsImages = "sent as page images beside the text"
 )

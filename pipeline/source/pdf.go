@@ -2,6 +2,7 @@ package source
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -53,23 +54,44 @@ func (it *iteration) readPDF(f file, yield func(pipeline.Document) bool) bool {
 		asFile.Meta = map[string]string{MetaPDF: fmt.Sprintf("%s: %v", NoteUnreadable, err)}
 		return yield(asFile)
 	}
-	var empty []string
+	emptyNums := blankPages(pages)
+	empty := make([]string, len(emptyNums))
+	for i, n := range emptyNums {
+		empty[i] = fmt.Sprint(n)
+	}
 	for i, p := range pages {
 		pages[i] = strings.TrimSpace(normalizeNewlines(p))
-		if pages[i] == "" {
-			empty = append(empty, fmt.Sprint(i+1))
-		}
 	}
 	if len(empty) == len(pages) {
 		asFile.Meta = map[string]string{MetaPDF: NoteNoTextLayer}
 		return yield(asFile)
 	}
+	// Pages without text (scans) were rendered (loadPDF) and go as images
+	// beside the text of the others: the model sees every page, and only
+	// the scans cost image tokens. Without a renderer the whole file goes.
+	images, renderErr := read.images, read.renderErr
+	if renderErr != nil && it.ctx.Err() != nil {
+		return false
+	}
+	image := func(n int) pipeline.Part {
+		for j, m := range emptyNums {
+			if m == n {
+				return pipeline.Part{Kind: pipeline.PartImage, Data: images[j], MIMEType: "image/jpeg",
+					Filename: fmt.Sprintf("%s page %d.jpg", it.filename(f), n)}
+			}
+		}
+		return pipeline.Part{}
+	}
 	if it.opts.SplitPages {
 		for i, p := range pages {
 			id := fmt.Sprintf("%s#page=%d", f.id, i+1)
 			d := textDoc(id, f.path, 0, fmt.Sprintf("--- page %d ---\n%s\n", i+1, p))
-			if p == "" {
-				d = failed(id, f.path, 0, ErrEmpty, nil, "page %d has no text layer (a scan?); use --pdf file to send the whole PDF", i+1)
+			switch {
+			case p == "" && images != nil:
+				d.Parts = append(d.Parts, image(i+1))
+				d.Meta = map[string]string{MetaPDF: fmt.Sprintf("no text on page %d (a scan?): sent as a page image", i+1)}
+			case p == "":
+				d = failed(id, f.path, 0, ErrEmpty, renderErr, "page %d has no text layer (a scan?); use --pdf file to send the whole PDF", i+1)
 			}
 			d.Page = i + 1
 			if !yield(d) {
@@ -78,20 +100,56 @@ func (it *iteration) readPDF(f file, yield func(pipeline.Document) bool) bool {
 		}
 		return true
 	}
-	if len(empty) > 0 && len(data) <= maxInlinePDF {
-		// Some pages are scans: the file carries them (as page images the
-		// API makes) beside the text of the others.
-		asFile.Meta = map[string]string{MetaPDF: fmt.Sprintf("no text on page %s (a scan?): %s", strings.Join(empty, ", "), NoteSentAsFile)}
-		return yield(asFile)
-	}
 	d := pipeline.Document{ID: f.id, Source: f.path}
 	for i, p := range pages {
 		d.Parts = append(d.Parts, pipeline.Part{Kind: pipeline.PartText, Text: fmt.Sprintf("--- page %d ---\n%s\n", i+1, p)})
+		if p == "" && images != nil {
+			d.Parts = append(d.Parts, image(i+1))
+		}
 	}
-	if len(empty) > 0 {
-		d.Meta = map[string]string{MetaPDF: fmt.Sprintf("no text on page %s (a scan?), and the file is over the API's %s limit: sent as text only", strings.Join(empty, ", "), size(maxInlinePDF))}
+	note := fmt.Sprintf("no text on page %s (a scan?)", strings.Join(empty, ", "))
+	switch {
+	case len(empty) == 0:
+	case images != nil:
+		d.Meta = map[string]string{MetaPDF: note + ": " + NoteSentAsImages}
+	case len(data) <= maxInlinePDF:
+		asFile.Meta = map[string]string{MetaPDF: note + ": " + NoteSentAsFile}
+		if renderErr != nil {
+			asFile.Meta[MetaPDF] += fmt.Sprintf(" (rendering failed: %v)", renderErr)
+		}
+		return yield(asFile)
+	default:
+		d.Meta = map[string]string{MetaPDF: fmt.Sprintf("%s, and the file is over the API's %s limit: sent as text only", note, size(maxInlinePDF))}
 	}
 	return yield(d)
+}
+
+// blankPages returns the numbers (1-based) of the pages without text.
+func blankPages(pages []string) []int {
+	var nums []int
+	for i, p := range pages {
+		if strings.TrimSpace(normalizeNewlines(p)) == "" {
+			nums = append(nums, i+1)
+		}
+	}
+	return nums
+}
+
+// renderPages renders pages (1-based) with Options.PDFRender; nil images
+// when there is no renderer or it failed (the error).
+func (it *iteration) renderPages(ctx context.Context, data []byte, pages []int) ([][]byte, error) {
+	if it.opts.PDFRender == nil {
+		return nil, nil
+	}
+	images, err := it.opts.PDFRender(ctx, data, it.opts.PDFPassword, pages)
+	if err == nil && len(images) != len(pages) {
+		err = fmt.Errorf("%d images for %d pages", len(images), len(pages))
+	}
+	if err != nil {
+		it.log.Warn("source: rendering PDF pages without text", "pages", pages, "err", err)
+		return nil, err
+	}
+	return images, nil
 }
 
 // maxInlinePDF is the largest PDF the Responses API takes as an input file

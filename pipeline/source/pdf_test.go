@@ -30,6 +30,20 @@ func TestPDF(t *testing.T) {
 		{name: "some pages without text", data: partial, want: []summary{
 			{ID: "a.pdf", Kinds: asFile, Meta: map[string]string{"pdf": "no text on page 2 (a scan?): sent to the model as a file"}},
 		}},
+		{name: "some pages without text, rendered", data: partial, opts: Options{PDFRender: fakeRender}, want: []summary{
+			{ID: "a.pdf", Text: "--- page 1 ---\nInvoice 7\n--- page 2 ---\n\n--- page 3 ---\nTotal\n",
+				Kinds: "image:image/jpeg:a.pdf page 2.jpg",
+				Meta:  map[string]string{"pdf": "no text on page 2 (a scan?): sent as page images beside the text"}},
+		}},
+		{name: "rendering fails", data: partial, opts: Options{PDFRender: failRender}, want: []summary{
+			{ID: "a.pdf", Kinds: asFile, Meta: map[string]string{"pdf": "no text on page 2 (a scan?): sent to the model as a file (rendering failed: fake: cannot render)"}},
+		}},
+		{name: "split pages, rendered", data: partial, opts: Options{SplitPages: true, PDFRender: fakeRender}, want: []summary{
+			{ID: "a.pdf#page=1", Page: 1, Text: "--- page 1 ---\nInvoice 7\n"},
+			{ID: "a.pdf#page=2", Page: 2, Text: "--- page 2 ---\n\n", Kinds: "image:image/jpeg:a.pdf page 2.jpg",
+				Meta: map[string]string{"pdf": "no text on page 2 (a scan?): sent as a page image"}},
+			{ID: "a.pdf#page=3", Page: 3, Text: "--- page 3 ---\nTotal\n"},
+		}},
 		{name: "split pages", data: partial, opts: Options{SplitPages: true}, want: []summary{
 			{ID: "a.pdf#page=1", Page: 1, Text: "--- page 1 ---\nInvoice 7\n"},
 			{ID: "a.pdf#page=2", Page: 2, Err: "page 2 has no text layer (a scan?); use --pdf file to send the whole PDF"},
@@ -83,6 +97,19 @@ func TestPDF(t *testing.T) {
 			}
 		}
 	})
+}
+
+// fakeRender renders page n as the bytes "jpeg n".
+func fakeRender(_ context.Context, _ []byte, _ string, pages []int) ([][]byte, error) {
+	out := make([][]byte, len(pages))
+	for i, n := range pages {
+		out[i] = []byte(fmt.Sprintf("jpeg %d", n))
+	}
+	return out, nil
+}
+
+func failRender(context.Context, []byte, string, []int) ([][]byte, error) {
+	return nil, errors.New("fake: cannot render")
 }
 
 // wrapPassword is an extractor whose password errors wrap ErrPDFPassword.
