@@ -6,32 +6,15 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/go-playground/validator/v10"
-
 	"github.com/seed0611af48/quarry/schema"
 )
 
-// Validator is the one go-playground validator Quarry uses. It is safe for
-// concurrent use and reports fields by their JSON names. Register custom
-// validations on it at start-up, before extractions run.
-var Validator = sync.OnceValue(newValidator)
-
-func newValidator() *validator.Validate {
-	v := validator.New(validator.WithRequiredStructEnabled())
-	v.RegisterTagNameFunc(func(f reflect.StructField) string {
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		switch name {
-		case "-":
-			return ""
-		case "":
-			return f.Name
-		}
-		return name
-	})
-	return v
-}
+// Validator is the one go-playground validator Quarry uses
+// (schema.Validator). Register custom validations on it at start-up, before
+// the first schema of a type that uses them is built.
+var Validator = schema.Validator
 
 // Validate checks a decoded value with its validate tags and then its own
 // Validate() error method, if it has one. Every problem comes back as a
@@ -60,7 +43,14 @@ func Validate(v any, base string) []*schema.FieldError {
 	return out
 }
 
-func validateStruct(rv reflect.Value, base string) []*schema.FieldError {
+func validateStruct(rv reflect.Value, base string) (out []*schema.FieldError) {
+	defer func() {
+		// Tags are checked when the schema is built; this is the last guard
+		// for values validated without one.
+		if p := recover(); p != nil {
+			out = []*schema.FieldError{{Pointer: base, Message: fmt.Sprintf("the validate tags could not be run: %v", p)}}
+		}
+	}()
 	err := Validator().Struct(rv.Addr().Interface())
 	if err == nil {
 		return nil
@@ -69,7 +59,7 @@ func validateStruct(rv reflect.Value, base string) []*schema.FieldError {
 	if !errors.As(err, &verrs) {
 		return []*schema.FieldError{{Pointer: base, Message: err.Error()}}
 	}
-	out := make([]*schema.FieldError, 0, len(verrs))
+	out = make([]*schema.FieldError, 0, len(verrs))
 	for _, fe := range verrs {
 		out = append(out, fieldError(fe, base))
 	}

@@ -98,6 +98,12 @@
 //
 // # Validate tags
 //
+// Every validate tag is tried when the schema is built, with [Validator]:
+// a rule the validator does not know, a parameter that does not parse
+// ("gte=abc" on an int, even behind omitempty), "dive" on a field that is
+// not a list or a cross-field rule naming a missing field is a [*TagError]
+// with the Go field path, before any request is made.
+//
 // go-playground/validator tags become schema keywords where strict mode has
 // one, so that the model is steered towards valid values:
 //

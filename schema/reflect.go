@@ -56,9 +56,15 @@ func reflBuild(t reflect.Type) (*Schema, error) {
 		if err := (&reflChecker{}).check(t, "[]"+reflShortName(elem)); err != nil {
 			return nil, err
 		}
+		if err := tagCheckType(t, "[]"+reflShortName(elem), map[reflect.Type]bool{}); err != nil {
+			return nil, err
+		}
 	case t.Kind() == reflect.Struct && reflPlainStruct(t):
 		s.Name = reflFormatName(reflTypeName(t))
 		if err := (&reflChecker{}).check(t, reflShortName(t)); err != nil {
+			return nil, err
+		}
+		if err := tagCheckType(t, reflShortName(t), map[reflect.Type]bool{}); err != nil {
 			return nil, err
 		}
 	default:

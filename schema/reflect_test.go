@@ -75,7 +75,7 @@ type Ticket struct {
 	Priority int     `json:"priority" validate:"oneof=1 2 3"`
 	Status   string  `json:"status" validate:"oneof=open 'in progress' closed"`
 	Kind     string  `json:"kind" validate:"omitempty,oneof=bug feature"`
-	Score    float64 `json:"score" validate:"oneof=0.5 1.5"`
+	Score    float64 `json:"score" jsonschema:"enum=0.5,enum=1.5"`
 	Severity *string `json:"severity" validate:"omitnil,oneof=low high"`
 }
 
