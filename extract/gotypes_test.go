@@ -2,7 +2,10 @@ package extract_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/seed0611af48/quarry/extract"
 	"github.com/seed0611af48/quarry/extract/extracttest"
@@ -81,5 +84,66 @@ func wantTagError(t *testing.T, err error, path, rule string) {
 	}
 	if te.Path != path || te.Rule != rule {
 		t.Errorf("TagError{Path: %q, Rule: %q}, want {%q, %q}; %v", te.Path, te.Rule, path, rule, err)
+	}
+}
+
+// Item 3: validation at every depth, with the pointers of the JSON.
+
+type EBase struct {
+	ID string `json:"id" validate:"required"`
+}
+
+type withBase struct {
+	EBase
+	Name string `json:"name"`
+}
+
+type period struct {
+	Start int `json:"start"`
+	End   int `json:"end"`
+}
+
+func (p period) Validate() error {
+	if p.End < p.Start {
+		return &schema.FieldError{Pointer: "/end", Message: "must not be before start"}
+	}
+	return nil
+}
+
+type schedule struct {
+	Main   period   `json:"main"`
+	Others []period `json:"others"`
+	Maybe  *period  `json:"maybe"`
+	Lines  []Line   `json:"lines"`
+}
+
+func TestValidateEveryDepth(t *testing.T) {
+	tests := []struct {
+		name string
+		v    any
+		want []string // pointer: message prefix
+	}{
+		{"promoted field", &withBase{}, []string{"/id: is required"}},
+		{"slice of structs without dive", &schedule{Lines: []Line{{Quantity: 1}, {Quantity: 0}}},
+			[]string{"/lines/1/quantity: must be >= 1"}},
+		{"nested Validate", &schedule{Main: period{2, 1}, Others: []period{{1, 2}, {5, 3}}, Maybe: &period{9, 8}},
+			[]string{"/main/end: must not be before start", "/others/1/end: must not be before start", "/maybe/end: must not be before start"}},
+		{"list root", &[]withBase{{EBase{"a"}, "x"}, {}}, []string{"/items/1/id: is required"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			base := ""
+			if tc.name == "list root" {
+				base = "/items"
+			}
+			var got []string
+			for _, fe := range extract.Validate(tc.v, base) {
+				msg, _, _ := strings.Cut(fe.Message, " (")
+				got = append(got, fe.Pointer+": "+msg)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("errors (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
