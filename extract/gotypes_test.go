@@ -147,3 +147,51 @@ func TestValidateEveryDepth(t *testing.T) {
 		})
 	}
 }
+
+// Item 5: extracttest.JSON serves what a strict server would.
+
+type contact struct {
+	Name  string   `json:"name"`
+	Email string   `json:"email,omitempty"`
+	Phone *string  `json:"phone,omitempty"`
+	Tags  []string `json:"tags"`
+	Home  *period  `json:"home"`
+	Met   []period `json:"met,omitzero"`
+	Base  EBase    `json:"base,omitzero"`
+}
+
+func TestFakeJSONServesEveryProperty(t *testing.T) {
+	ex, srv := setup(t, extract.Extractor{MaxAttempts: 1}, extracttest.JSON(contact{Name: "Ann", Base: EBase{ID: "b"}}))
+	c, res, err := extract.One[contact](t.Context(), ex, extract.Text("doc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Name != "Ann" || c.Base.ID != "b" || c.Tags == nil && false {
+		t.Errorf("value = %+v", c)
+	}
+	want := `{"name":"Ann","email":null,"phone":null,"tags":[],"home":null,"met":null,"base":{"id":"b"}}`
+	if res.Raw != want {
+		t.Errorf("served %s\nwant   %s", res.Raw, want)
+	}
+	_ = srv
+}
+
+// Item 6: corrections speak JSON.
+
+type lineList struct {
+	Lines []Line `json:"lines" validate:"min=1"`
+	Note  string `json:"note" validate:"oneof=a b"`
+}
+
+func TestCorrectionSpeaksJSON(t *testing.T) {
+	errs := extract.Validate(&lineList{Lines: []Line{}, Note: "c\"d"}, "")
+	got := extract.Correction(errs)
+	for _, want := range []string{"/lines: must have at least 1 items (got [])", `/note: must be one of the allowed values (got "c\"d"); allowed: a, b`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("correction lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "extract_test.") || strings.Contains(got, "{}") {
+		t.Errorf("Go syntax in the correction:\n%s", got)
+	}
+}

@@ -1,11 +1,12 @@
 package extracttest
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/seed0611af48/quarry/schema"
 )
 
 // A Reply is what the fake answers to one POST /v1/responses request. Build one with
@@ -71,12 +72,15 @@ const (
 // [Reply.WithChunkSize] is not used.
 const defaultChunk = 16
 
-// JSON returns a completed response whose output_text is the encoding/json encoding of
-// v, as a model answering under Structured Outputs would write it. It panics if v
-// cannot be encoded (a mistake in the test, not in the code under test). To send exact
-// bytes (key order, whitespace, broken JSON) use [Text].
+// JSON returns a completed response whose output_text is v as a model answering
+// under Structured Outputs writes it (schema.Marshal): every property of every
+// object, in struct field order, null where encoding/json's omitempty or omitzero
+// would have dropped the key, [] for a nil list. Maps are written by encoding/json.
+// It panics if v cannot be encoded (a mistake in the test, not in the code under
+// test). A list type's answer is an object: JSON(map[string]any{"items": list}). To
+// send exact bytes (key order, whitespace, broken JSON) use [Text].
 func JSON(v any) Reply {
-	b, err := json.Marshal(v)
+	b, err := schema.Marshal(v)
 	if err != nil {
 		panic(fmt.Sprintf("extracttest: JSON: %v", err))
 	}
