@@ -31,6 +31,7 @@ var (
 	reflTextMarshaler   = reflect.TypeFor[encoding.TextMarshaler]()
 	reflTextUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
 	reflCustomSchema    = reflect.TypeFor[interface{ JSONSchema() *jsonschema.Schema }]()
+	reflExtendSchema    = reflect.TypeFor[interface{ JSONSchemaExtend(*jsonschema.Schema) }]()
 )
 
 // reflBuild builds the strict schema of t without looking at the cache.
@@ -118,8 +119,9 @@ func reflIsText(t reflect.Type) bool {
 // reflChecker walks a type and reports the first shape that has no strict
 // schema, with the Go path to it.
 type reflChecker struct {
-	seen  map[reflect.Type]bool // struct types already checked
-	stack map[reflect.Type]bool // named non-struct types being checked
+	seen    map[reflect.Type]bool // struct types already checked
+	stack   map[reflect.Type]bool // named non-struct types being checked
+	enumTag bool                  // the field being checked declares an enum in its jsonschema tag
 }
 
 func (c *reflChecker) check(t reflect.Type, path string) error {
@@ -138,12 +140,19 @@ func (c *reflChecker) check(t reflect.Type, path string) error {
 	case t == reflURLType:
 		return unsupported(`encoding/json writes url.URL as an object; use a string field with validate:"url"`)
 	case reflIsText(t):
-		return nil
-	case reflHasOwnJSON(t):
 		switch t.Kind() {
-		case reflect.Struct, reflect.Map, reflect.Interface, reflect.Slice, reflect.Array:
-			return unsupported("the type has its own JSON encoding; give it a JSONSchema() *jsonschema.Schema method describing it")
+		case reflect.String, reflect.Struct, reflect.Slice, reflect.Array:
+			return nil // free text: an address, an ID, a name
 		}
+		if c.enumTag || t.Implements(reflExtendSchema) || reflect.PointerTo(t).Implements(reflExtendSchema) {
+			return nil
+		}
+		return unsupported("the type is written as text (MarshalText), but its values are not declared: " +
+			"list them in a JSONSchemaExtend(*jsonschema.Schema) method that sets Enum, or with jsonschema:\"enum=...,enum=...\" on the field")
+	case reflHasOwnJSON(t):
+		return unsupported("the type has its own JSON encoding, which the schema cannot guess: give it a " +
+			"JSONSchema() *jsonschema.Schema method (invopop/jsonschema) stating that form, such as " +
+			"{Type: \"string\", Enum: []any{\"low\", \"high\"}}, or write it as text (MarshalText/UnmarshalText) with its values declared")
 	}
 	if t.Name() != "" && t.Kind() != reflect.Struct {
 		if c.stack[t] {
@@ -178,7 +187,10 @@ func (c *reflChecker) check(t reflect.Type, path string) error {
 			if f.quoted && reflDeref(f.typ).Kind() == reflect.String {
 				return &UnsupportedTypeError{Path: fp, Type: f.typ, Hint: `remove the ",string" option from the json tag`}
 			}
-			if err := c.check(f.typ, fp); err != nil {
+			c.enumTag = strings.Contains(f.field.Tag.Get("jsonschema"), "enum=")
+			err := c.check(f.typ, fp)
+			c.enumTag = false
+			if err != nil {
 				return err
 			}
 		}

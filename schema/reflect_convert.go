@@ -60,7 +60,13 @@ func (b *reflBuilder) reflect(t reflect.Type) (s *jsonschema.Schema, err error) 
 // reflMapper gives invopop the schema of types it would get wrong.
 func reflMapper(t reflect.Type) *jsonschema.Schema {
 	if t == reflIPType || (reflIsText(t) && t != reflTimeType && !t.Implements(reflCustomSchema)) {
-		return &jsonschema.Schema{Type: "string"}
+		s := &jsonschema.Schema{Type: "string"}
+		// A text type declares its values (an enum) with invopop's hook,
+		// which the reflector does not call for mapped types.
+		if e, ok := reflect.New(t).Interface().(interface{ JSONSchemaExtend(*jsonschema.Schema) }); ok {
+			e.JSONSchemaExtend(s)
+		}
+		return s
 	}
 	return nil
 }
