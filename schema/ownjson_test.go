@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/invopop/jsonschema"
 )
@@ -118,6 +119,34 @@ func TestOwnJSONTypes(t *testing.T) {
 			v := reflect.New(st)
 			if err := s.Decode([]byte(`{"f":`+tc.answer+`}`), v.Interface()); err != nil {
 				t.Errorf("Decode: %v", err)
+			}
+		})
+	}
+}
+
+// Item 4: integer ranges and durations state their bounds and unit.
+func TestIntegerRangesAndDuration(t *testing.T) {
+	tests := []struct {
+		name string
+		typ  reflect.Type
+		tag  string
+		want string
+	}{
+		{"int8", reflect.TypeFor[int8](), ``, `{"type":"integer","minimum":-128,"maximum":127}`},
+		{"int16", reflect.TypeFor[int16](), ``, `{"type":"integer","minimum":-32768,"maximum":32767}`},
+		{"int32", reflect.TypeFor[int32](), ``, `{"type":"integer","minimum":-2147483648,"maximum":2147483647}`},
+		{"uint8", reflect.TypeFor[uint8](), ``, `{"type":"integer","minimum":0,"maximum":255}`},
+		{"uint16", reflect.TypeFor[uint16](), ``, `{"type":"integer","minimum":0,"maximum":65535}`},
+		{"uint32", reflect.TypeFor[uint32](), ``, `{"type":"integer","minimum":0,"maximum":4294967295}`},
+		{"uint8 with a tighter tag", reflect.TypeFor[uint8](), `validate:"lte=100"`, `{"type":"integer","minimum":0,"maximum":100}`},
+		{"pointer int8", reflect.TypeFor[*int8](), ``, `{"type":["integer","null"],"minimum":-128,"maximum":127}`},
+		{"duration", reflect.TypeFor[time.Duration](), ``, `{"type":"integer","description":"A duration in nanoseconds (1 second = 1000000000)."}`},
+		{"duration bound", reflect.TypeFor[time.Duration](), `validate:"gte=1s"`, `{"type":"integer","description":"A duration in nanoseconds (1 second = 1000000000).","minimum":1000000000}`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := propertyOf(t, tc.typ, tc.tag); got != tc.want {
+				t.Errorf("got  %s\nwant %s", got, tc.want)
 			}
 		})
 	}

@@ -23,6 +23,7 @@ import (
 
 var (
 	reflTimeType        = reflect.TypeFor[time.Time]()
+	reflDurationType    = reflect.TypeFor[time.Duration]()
 	reflURLType         = reflect.TypeFor[url.URL]()
 	reflIPType          = reflect.TypeFor[net.IP]()
 	reflRawType         = reflect.TypeFor[json.RawMessage]()

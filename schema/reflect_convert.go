@@ -2,6 +2,7 @@ package schema
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"slices"
@@ -265,14 +266,43 @@ func (b *reflBuilder) convert(s *jsonschema.Schema, t reflect.Type) (*reflNode, 
 	if t == reflIPType {
 		phrases = append(phrases, "an IPv4 or IPv6 address")
 	}
-	if t != nil && n.typ == "integer" && n.minimum == "" && n.exclusiveMinimum == "" {
-		switch t.Kind() {
-		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-			n.minimum = "0"
+	if t != nil && n.typ == "integer" {
+		lo, hi := reflIntRange(t)
+		if n.minimum == "" && n.exclusiveMinimum == "" {
+			n.minimum = lo
 		}
+		if n.maximum == "" && n.exclusiveMaximum == "" {
+			n.maximum = hi
+		}
+	}
+	if t == reflDurationType {
+		// encoding/json writes a Duration as an integer of nanoseconds.
+		n.description = strings.TrimSpace("A duration in nanoseconds (1 second = 1000000000). " + n.description)
 	}
 	n.description = reflJoinDesc(n.description, phrases)
 	return n, nil
+}
+
+// reflIntRange gives the bounds of the integer kinds narrower than 64 bits,
+// which the schema states so that a model's answer fits ("" when none).
+func reflIntRange(t reflect.Type) (lo, hi json.Number) {
+	switch t.Kind() {
+	case reflect.Int8:
+		return "-128", "127"
+	case reflect.Int16:
+		return "-32768", "32767"
+	case reflect.Int32:
+		return "-2147483648", "2147483647"
+	case reflect.Uint8:
+		return "0", "255"
+	case reflect.Uint16:
+		return "0", "65535"
+	case reflect.Uint32:
+		return "0", "4294967295"
+	case reflect.Uint, reflect.Uint64, reflect.Uintptr:
+		return "0", ""
+	}
+	return "", ""
 }
 
 // structNode converts the object schema of a plain struct, listing its

@@ -80,6 +80,9 @@ func (a *tagApplier) bound(kw *reflNode, cat tagCategory, r tagRule, prefix stri
 	switch cat {
 	case tagInteger, tagNumber:
 		n, ok := reflNumber(r.param, cat == tagInteger)
+		if d, err := time.ParseDuration(r.param); !ok && a.dur && err == nil {
+			n, ok = json.Number(strconv.FormatInt(int64(d), 10)), true
+		}
 		if !ok || kw == nil || r.key == "ne" {
 			a.add(prefix, "must be "+words[r.key], r.param)
 			return

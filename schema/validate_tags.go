@@ -142,6 +142,7 @@ var tagConditional = map[string]string{
 
 // tagApplier applies the validate rules of one field to its schema.
 type tagApplier struct {
+	dur      bool // the rules of this level apply to a time.Duration
 	f        tagField
 	siblings []tagField // the fields of the same struct, for cross-field rules
 	phrases  []string
@@ -163,6 +164,7 @@ func tagApply(node *reflNode, f tagField, siblings []tagField) []string {
 		default:
 			prefix = "each nested item "
 		}
+		a.dur = t == reflDurationType
 		a.level(node, t, ptr, rules, prefix, lvl == 0 && f.quoted, lvl == 0)
 		if t.Kind() != reflect.Slice && t.Kind() != reflect.Array {
 			break
