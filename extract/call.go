@@ -50,14 +50,18 @@ type CallState struct {
 	Attempts []Attempt `json:"attempts,omitempty"`
 }
 
-// NewCall prepares an extraction; inputs that cannot be sent are an error
-// here, before any request.
+// NewCall prepares an extraction; inputs that cannot be sent and a schema
+// over the limits of strict mode (a *schema.LintError, unless
+// IgnoreSchemaLimits) are an error here, before any request.
 func (ex *Extractor) NewCall(spec Spec, inputs ...Input) (*Call, error) {
 	return ex.RestoreCall(spec, CallState{Budget: ex.MaxOutputTokens}, inputs...)
 }
 
 // RestoreCall continues an extraction from a saved state.
 func (ex *Extractor) RestoreCall(spec Spec, st CallState, inputs ...Input) (*Call, error) {
+	if err := ex.checkLimits(&spec); err != nil {
+		return nil, err
+	}
 	parts := make([]inputPart, 0, len(inputs))
 	for _, in := range inputs {
 		p, err := in.wire()

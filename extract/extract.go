@@ -26,6 +26,37 @@ type Spec struct {
 	// Check decodes and validates an answer and returns every problem found,
 	// or nil when the answer is good. It is called once per attempt.
 	Check func(answer []byte) []*schema.FieldError
+
+	linted   bool             // findings holds Lint(Schema)
+	findings []schema.Finding // set by the constructors that lint once
+}
+
+// limitRules are the lint rules of strict mode's size limits.
+var limitRules = map[string]bool{
+	schema.RuleMaxNesting: true, schema.RuleMaxProperties: true, schema.RuleMaxEnumValues: true,
+	schema.RuleMaxStringLength: true, schema.RuleMaxEnumStringLength: true,
+}
+
+// checkLimits refuses a schema over strict mode's limits, unless the
+// Extractor says to send it anyway.
+func (ex *Extractor) checkLimits(spec *Spec) error {
+	if ex.IgnoreSchemaLimits {
+		return nil
+	}
+	findings := spec.findings
+	if !spec.linted {
+		findings = schema.Lint(spec.Schema)
+	}
+	var over []schema.Finding
+	for _, f := range findings {
+		if limitRules[f.Rule] {
+			over = append(over, f)
+		}
+	}
+	if len(over) > 0 {
+		return &schema.LintError{Name: spec.Name, Findings: over}
+	}
+	return nil
 }
 
 // One extracts a value of type T from the inputs: it sends T's strict schema,
@@ -53,7 +84,7 @@ func One[T any](ctx context.Context, ex *Extractor, inputs ...Input) (T, *Result
 // and validates, and keeps the last good value in *out.
 func typedSpec[T any](s *schema.Schema) (Spec, *T) {
 	out := new(T)
-	return Spec{Name: s.Name, Schema: s.JSON, Check: func(answer []byte) []*schema.FieldError {
+	return Spec{Name: s.Name, Schema: s.JSON, linted: true, findings: s.Findings(), Check: func(answer []byte) []*schema.FieldError {
 		var v T
 		if errs := Decode(s, answer, &v); len(errs) > 0 {
 			return errs

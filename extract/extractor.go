@@ -62,6 +62,12 @@ type Extractor struct {
 	// Reasoning forces the reasoning-model treatment on (true) or off (false);
 	// nil decides from the model name with IsReasoningModel.
 	Reasoning *bool
+	// IgnoreSchemaLimits sends a schema over the size limits of OpenAI's
+	// strict mode (schema.LintMaxNesting, LintMaxProperties,
+	// LintMaxEnumValues, LintMaxStringLength, LintMaxLongEnumLength), for
+	// servers with other limits. If false (the default), such a schema is
+	// refused with a *schema.LintError before any request.
+	IgnoreSchemaLimits bool
 	// RequestOptions are passed to every request, untouched.
 	RequestOptions []option.RequestOption
 }

@@ -2,6 +2,8 @@ package extract_test
 
 import (
 	"errors"
+	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -193,5 +195,111 @@ func TestCorrectionSpeaksJSON(t *testing.T) {
 	}
 	if strings.Contains(got, "extract_test.") || strings.Contains(got, "{}") {
 		t.Errorf("Go syntax in the correction:\n%s", got)
+	}
+}
+
+// Item 4: limits are enforced before any request.
+
+type deep1 struct {
+	D deep2 `json:"d"`
+}
+type deep2 struct {
+	D deep3 `json:"d"`
+}
+type deep3 struct {
+	D deep4 `json:"d"`
+}
+type deep4 struct {
+	D deep5 `json:"d"`
+}
+type deep5 struct {
+	D deep6 `json:"d"`
+}
+type deep6 struct {
+	D deep7 `json:"d"`
+}
+type deep7 struct {
+	D deep8 `json:"d"`
+}
+type deep8 struct {
+	D deep9 `json:"d"`
+}
+type deep9 struct {
+	D deep10 `json:"d"`
+}
+type deep10 struct {
+	D deep11 `json:"d"`
+}
+type deep11 struct {
+	D deep12 `json:"d"`
+}
+type deep12 struct {
+	X int `json:"x"`
+}
+
+// specOf builds a Spec for a type made at run time.
+func specOf(t *testing.T, typ reflect.Type) extract.Spec {
+	t.Helper()
+	s, err := schema.Reflect(typ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return extract.Spec{Name: s.Name, Schema: s.JSON, Check: func([]byte) []*schema.FieldError { return nil }}
+}
+
+func TestLimitsEnforcedBeforeRequest(t *testing.T) {
+	many := make([]reflect.StructField, 5001)
+	for i := range many {
+		many[i] = reflect.StructField{Name: fmt.Sprintf("F%d", i), Type: reflect.TypeFor[int]()}
+	}
+	values := make([]string, 1200)
+	for i := range values {
+		values[i] = fmt.Sprintf("v%d", i)
+	}
+	enum := []reflect.StructField{{Name: "E", Type: reflect.TypeFor[string](), Tag: reflect.StructTag(`json:"e" validate:"oneof=` + strings.Join(values, " ") + `"`)}}
+	tests := []struct {
+		name string
+		call func(ex *extract.Extractor) error
+		rule string
+	}{
+		{"12 levels", func(ex *extract.Extractor) error {
+			_, _, err := extract.One[deep1](t.Context(), ex, extract.Text("doc"))
+			return err
+		}, schema.RuleMaxNesting},
+		{"5001 properties", func(ex *extract.Extractor) error {
+			_, _, err := ex.Extract(t.Context(), specOf(t, reflect.StructOf(many)), extract.Text("doc"))
+			return err
+		}, schema.RuleMaxProperties},
+		{"1200 enum values", func(ex *extract.Extractor) error {
+			_, _, err := ex.Extract(t.Context(), specOf(t, reflect.StructOf(enum)), extract.Text("doc"))
+			return err
+		}, schema.RuleMaxEnumValues},
+		{"12 levels streamed", func(ex *extract.Extractor) error {
+			for _, err := range extract.Stream[deep1](t.Context(), ex, extract.StreamOptions{}, extract.Text("doc")) {
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		}, schema.RuleMaxNesting},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ex, srv := setup(t, extract.Extractor{MaxAttempts: 1}, extracttest.Text(`{}`))
+			err := tc.call(ex)
+			var le *schema.LintError
+			if !errors.As(err, &le) || len(le.Findings) == 0 || le.Findings[0].Rule != tc.rule {
+				t.Fatalf("err = %v, want a *schema.LintError with %s", err, tc.rule)
+			}
+			if n := len(srv.Requests()); n != 0 {
+				t.Errorf("%d requests sent", n)
+			}
+			// A server with other limits: the option sends anyway.
+			ex.IgnoreSchemaLimits = true
+			tc.call(ex)
+			if n := len(srv.Requests()); n != 1 {
+				t.Errorf("with IgnoreSchemaLimits, %d requests sent, want 1", n)
+			}
+		})
 	}
 }

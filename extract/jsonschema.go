@@ -54,6 +54,7 @@ func JSONSchema(name string, doc []byte) (Spec, []schema.Change, error) {
 	return Spec{
 		Name:   name,
 		Schema: json.RawMessage(strict),
+		linted: true,
 		Check: func(answer []byte) []*schema.FieldError {
 			v, err := jsonschema.UnmarshalJSON(bytes.NewReader(answer))
 			if err != nil {

@@ -124,3 +124,31 @@ type TagError struct {
 func (e *TagError) Error() string {
 	return fmt.Sprintf("schema: %s: validate tag %q: rule %q: %s", e.Path, e.Tag, e.Rule, e.Message)
 }
+
+// LintError reports a schema that Lint finds over the limits of strict
+// mode (LintMaxNesting, LintMaxProperties, LintMaxEnumValues...): the extract
+// package refuses to send it, since the server would answer 400
+// invalid_json_schema.
+type LintError struct {
+	// Name is the schema's text.format name.
+	Name     string
+	Findings []Finding
+}
+
+func (e *LintError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "schema: %s is over the limits of strict mode", e.Name)
+	for i, f := range e.Findings {
+		if i == 5 {
+			fmt.Fprintf(&b, "; and %d more", len(e.Findings)-5)
+			break
+		}
+		if i == 0 {
+			b.WriteString(": ")
+		} else {
+			b.WriteString("; ")
+		}
+		b.WriteString(f.String())
+	}
+	return b.String()
+}

@@ -89,6 +89,7 @@ func reflBuild(t reflect.Type) (*Schema, error) {
 		return nil, err
 	}
 	s.JSON = doc
+	s.findings = Lint(doc)
 	return s, nil
 }
 

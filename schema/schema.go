@@ -23,8 +23,14 @@ type Schema struct {
 	// struct field order (the model writes keys in schema order).
 	JSON []byte
 
-	wrapper reflect.Type // struct{Items T `json:"items"`} when ListKey is set
+	wrapper  reflect.Type // struct{Items T `json:"items"`} when ListKey is set
+	findings []Finding    // Lint(JSON), found once when the schema is built
 }
+
+// Findings returns what Lint finds in the schema, found once when it was
+// built: empty for an ordinary type, the limits of strict mode for a very
+// large or deep one (see LintError).
+func (s *Schema) Findings() []Finding { return s.findings }
 
 // MarshalJSON returns s.JSON, so a Schema can be embedded in a request body.
 func (s *Schema) MarshalJSON() ([]byte, error) {
