@@ -187,15 +187,17 @@ func (c *Call) Handle(resp *responses.Response, latency time.Duration) bool {
 	}
 
 	var errs []*schema.FieldError
-	if a.text == "" {
+	text, note := unwrapAnswer(a.text)
+	att.Note = note
+	if text == "" {
 		errs = []*schema.FieldError{{Message: "the answer is empty; expected a JSON object"}}
 	} else {
-		errs = c.spec.Check([]byte(a.text))
+		errs = c.spec.Check([]byte(text))
 	}
 	att.Errors = errs
 	res.Attempts = append(res.Attempts, att)
 	if len(errs) == 0 {
-		c.finish(json.RawMessage(a.text), nil)
+		c.finish(json.RawMessage(text), nil)
 		return true
 	}
 	if len(res.Attempts) >= c.ex.maxAttempts() {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/openai/openai-go/v3"
@@ -125,7 +126,10 @@ type APIError struct {
 	// Requests counts the HTTP requests of the attempt, the client's
 	// retries included: 3 means this answer came after two retried ones.
 	Requests int
-	err      *openai.Error
+	// RetryAfter is how long the server asked to wait before trying again
+	// (its retry-after-ms or Retry-After header, seconds or a date), or 0.
+	RetryAfter time.Duration
+	err        *openai.Error
 }
 
 func (e *APIError) Error() string {

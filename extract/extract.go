@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -131,6 +132,7 @@ func (ex *Extractor) Extract(ctx context.Context, spec Spec, inputs ...Input) (j
 	start := time.Now()
 	count := requestCounter{store: ex.Store}
 	opts := count.options(ex.RequestOptions)
+	dropped := false
 	for !c.Done() {
 		params, err := c.Request().Params()
 		if err != nil {
@@ -142,6 +144,10 @@ func (ex *Extractor) Extract(ctx context.Context, spec Spec, inputs ...Input) (j
 		resp, err := ex.Client.New(ctx, params, opts...)
 		if err != nil {
 			err = apiError(err, &spec)
+			if !dropped && ex.dropUnsupported(err) {
+				dropped = true // once: the same request without the parameter
+				continue
+			}
 			var ae *APIError
 			if n := int(count.requests.Load() - before); n > 1 {
 				if errors.As(err, &ae) {
@@ -169,12 +175,31 @@ func apiError(err error, spec *Spec) error {
 	if errors.As(err, &oe) {
 		ae := &APIError{StatusCode: oe.StatusCode, Type: oe.Type, Code: oe.Code,
 			Param: oe.Param, Message: oe.Message, err: oe}
+		if oe.Response != nil {
+			ae.RetryAfter = retryAfter(oe.Response.Header, time.Now())
+		}
 		if oe.Code == "invalid_json_schema" {
 			ae.Findings = schema.Lint(spec.Schema)
 		}
 		return ae
 	}
 	return fmt.Errorf("extract: request failed: %w", err)
+}
+
+// retryAfter reads how long a server asks to wait: retry-after-ms (which
+// openai-go honours first), else Retry-After in seconds or as an HTTP date.
+func retryAfter(h http.Header, now time.Time) time.Duration {
+	if ms, err := strconv.ParseFloat(h.Get("Retry-After-Ms"), 64); err == nil && ms > 0 {
+		return time.Duration(ms * float64(time.Millisecond))
+	}
+	v := h.Get("Retry-After")
+	if secs, err := strconv.ParseFloat(v, 64); err == nil && secs > 0 {
+		return time.Duration(secs * float64(time.Second))
+	}
+	if at, err := http.ParseTime(v); err == nil && at.After(now) {
+		return at.Sub(now)
+	}
+	return 0
 }
 
 // requestCounter counts the HTTP requests of one extraction (the client's

@@ -2,6 +2,10 @@ package extract
 
 import (
 	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync/atomic"
 
 	"github.com/openai/openai-go/v3/option"
 	"github.com/openai/openai-go/v3/responses"
@@ -59,8 +63,13 @@ type Extractor struct {
 	Metadata map[string]string
 	// ServiceTier is sent as service_tier ("auto", "default", "flex", "priority") when set.
 	ServiceTier string
-	// Reasoning forces the reasoning-model treatment on (true) or off (false);
-	// nil decides from the model name with IsReasoningModel.
+	// Reasoning says whether Model is a reasoning model, which takes
+	// reasoning.effort and rejects temperature and top_p: set it when the
+	// name does not tell (an Azure deployment called "my-gpt5"). If nil,
+	// IsReasoningModel guesses from the name. Either way, a server that
+	// answers 400 unsupported_parameter for temperature, top_p or reasoning
+	// is asked again at once without it, and the Extractor leaves it out
+	// from then on.
 	Reasoning *bool
 	// IgnoreSchemaLimits sends a schema over the size limits of OpenAI's
 	// strict mode (schema.LintMaxNesting, LintMaxProperties,
@@ -70,6 +79,52 @@ type Extractor struct {
 	IgnoreSchemaLimits bool
 	// RequestOptions are passed to every request, untouched.
 	RequestOptions []option.RequestOption
+
+	dropped uint32 // dropSampling | dropReasoning, read and set atomically
+}
+
+// Parameters a server refused (400 unsupported_parameter), left out of
+// later requests.
+const (
+	dropSampling  = 1 << iota // temperature, top_p
+	dropReasoning             // reasoning
+)
+
+// dropUnsupported reports whether err is a 400 unsupported_parameter (or
+// unsupported_value) for temperature, top_p or reasoning that the Extractor
+// sends; it then leaves that parameter out of every later request.
+func (ex *Extractor) dropUnsupported(err error) bool {
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.StatusCode != http.StatusBadRequest ||
+		(ae.Code != "unsupported_parameter" && ae.Code != "unsupported_value") {
+		return false
+	}
+	param := ae.Param
+	if param == "" { // some servers name it only in the message
+		if _, rest, ok := strings.Cut(ae.Message, "'"); ok {
+			param, _, _ = strings.Cut(rest, "'")
+		}
+	}
+	var bit uint32
+	switch {
+	case param == "temperature" || param == "top_p":
+		if ex.Temperature == nil && ex.TopP == nil {
+			return false
+		}
+		bit = dropSampling
+	case param == "reasoning" || strings.HasPrefix(param, "reasoning."):
+		if ex.ReasoningEffort == "" {
+			return false
+		}
+		bit = dropReasoning
+	default:
+		return false
+	}
+	if atomic.LoadUint32(&ex.dropped)&bit != 0 {
+		return false // already left out: something else is wrong
+	}
+	atomic.OrUint32(&ex.dropped, bit)
+	return true
 }
 
 func (ex *Extractor) model() string {

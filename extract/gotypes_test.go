@@ -1,11 +1,13 @@
 package extract_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -299,6 +301,83 @@ func TestLimitsEnforcedBeforeRequest(t *testing.T) {
 			tc.call(ex)
 			if n := len(srv.Requests()); n != 1 {
 				t.Errorf("with IgnoreSchemaLimits, %d requests sent, want 1", n)
+			}
+		})
+	}
+}
+
+// Item 6: Retry-After, unsupported parameters, fenced answers.
+
+func TestAPIErrorRetryAfter(t *testing.T) {
+	limited := extracttest.Status(429, "requests", "rate_limit_exceeded", "slow down").WithRetryAfter(2 * time.Millisecond)
+	ex, _ := setup(t, extract.Extractor{}, limited, limited, limited)
+	_, _, err := extract.One[Invoice](t.Context(), ex, extract.Text("doc"))
+	var ae *extract.APIError
+	if !errors.As(err, &ae) || ae.StatusCode != 429 {
+		t.Fatalf("err = %v", err)
+	}
+	if ae.RetryAfter != 2*time.Millisecond {
+		t.Errorf("RetryAfter = %v, want 2ms", ae.RetryAfter)
+	}
+}
+
+func TestUnsupportedParameterDroppedAndRemembered(t *testing.T) {
+	temp := 0.2
+	tests := []struct {
+		name  string
+		ex    extract.Extractor
+		param string
+		key   string
+	}{
+		{"temperature", extract.Extractor{Model: "my-gpt5", Temperature: &temp}, "temperature", "temperature"},
+		{"reasoning", extract.Extractor{Model: "o3-proxy", ReasoningEffort: "low"}, "reasoning.effort", "reasoning"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			unsupported := extracttest.Status(400, "invalid_request_error", "unsupported_parameter",
+				"Unsupported parameter: '"+tc.param+"' is not supported with this model.").WithParam(tc.param)
+			ex, srv := setup(t, tc.ex, unsupported, extracttest.JSON(goodInvoice()), extracttest.JSON(goodInvoice()))
+			if _, _, err := extract.One[Invoice](t.Context(), ex, extract.Text("doc")); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := extract.One[Invoice](t.Context(), ex, extract.Text("doc")); err != nil {
+				t.Fatal(err)
+			}
+			reqs := srv.Requests()
+			if len(reqs) != 3 {
+				t.Fatalf("%d requests, want 3", len(reqs))
+			}
+			for i, r := range reqs {
+				_, has := body(t, r)[tc.key]
+				if has != (i == 0) {
+					t.Errorf("request %d: %s sent = %v", i+1, tc.key, has)
+				}
+			}
+		})
+	}
+}
+
+func TestFencedAnswerUnwrapped(t *testing.T) {
+	good, _ := json.Marshal(goodInvoice())
+	tests := []struct {
+		name, text, note string
+	}{
+		{"json fence", "```json\n" + string(good) + "\n```", "```json fence"},
+		{"bare fence", "```\n" + string(good) + "\n```\n", "``` fence"},
+		{"BOM", "\ufeff" + string(good), "byte order mark"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ex, _ := setup(t, extract.Extractor{}, extracttest.Text(tc.text))
+			inv, res, err := extract.One[Invoice](t.Context(), ex, extract.Text("doc"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if inv.Vendor != "Acme" || len(res.Attempts) != 1 {
+				t.Fatalf("value %+v after %d attempts", inv, len(res.Attempts))
+			}
+			if !strings.Contains(res.Attempts[0].Note, tc.note) {
+				t.Errorf("attempt note = %q, want it to mention %q", res.Attempts[0].Note, tc.note)
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"encoding/json"
+	"sync/atomic"
 
 	"github.com/openai/openai-go/v3/packages/param"
 	"github.com/openai/openai-go/v3/responses"
@@ -81,11 +82,13 @@ func (ex *Extractor) request(spec *Spec, parts []inputPart, maxOut int64, prev *
 		Metadata:        ex.Metadata,
 		ServiceTier:     ex.ServiceTier,
 	}
-	if ex.reasoning() {
-		if ex.ReasoningEffort != "" {
+	dropped := atomic.LoadUint32(&ex.dropped)
+	switch {
+	case ex.reasoning():
+		if ex.ReasoningEffort != "" && dropped&dropReasoning == 0 {
 			r.Reasoning = &ReasoningConfig{Effort: ex.ReasoningEffort}
 		}
-	} else {
+	case dropped&dropSampling == 0:
 		r.Temperature, r.TopP = ex.Temperature, ex.TopP
 	}
 	document := InputItem{Type: "message", Role: "user", Content: parts}

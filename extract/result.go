@@ -34,6 +34,9 @@ type Attempt struct {
 	Usage           Usage         `json:"usage"`
 	Latency         time.Duration `json:"latency"`
 	MaxOutputTokens int64         `json:"max_output_tokens,omitempty"`
+	// Note says what Quarry did to the answer before decoding it, such as
+	// unwrapping a ```json fence a server that ignores strict mode wrote.
+	Note string `json:"note,omitempty"`
 	// Raw is the answer text.
 	Raw string `json:"-"`
 }

@@ -310,7 +310,7 @@ func (ex *Extractor) streamCall(ctx context.Context, spec Spec, opts StreamOptio
 	var count requestCounter
 	reqOpts := count.options(ex.RequestOptions)
 	stall := opts.stall(ex)
-	retried := false
+	retried, dropped := false, false
 	for !c.Done() {
 		params, err := c.Request().Params()
 		if err != nil {
@@ -350,7 +350,12 @@ func (ex *Extractor) streamCall(ctx context.Context, spec Spec, opts StreamOptio
 			}
 			c.Fail(se)
 		default:
-			c.Fail(apiError(err, &spec))
+			err = apiError(err, &spec)
+			if !dropped && ex.dropUnsupported(err) {
+				dropped = true
+				continue
+			}
+			c.Fail(err)
 		}
 	}
 	value, res, err := c.Outcome()
