@@ -25,8 +25,9 @@ import (
 //	value, res, err := c.Outcome()
 type Call struct {
 	ex    *Extractor
-	spec  Spec
-	parts []inputPart
+	spec     Spec
+	parts    []inputPart
+	examples []exampleTurn
 	st    CallState
 	res   *Result
 	done  bool
@@ -63,7 +64,16 @@ func (ex *Extractor) RestoreCall(spec Spec, st CallState, inputs ...Input) (*Cal
 		return nil, err
 	}
 	parts := make([]inputPart, 0, len(inputs))
+	var examples []exampleTurn
 	for _, in := range inputs {
+		if in.kind == kindExample {
+			e, err := newExample(&spec, in, len(examples))
+			if err != nil {
+				return nil, err
+			}
+			examples = append(examples, e)
+			continue
+		}
 		p, err := in.wire()
 		if err != nil {
 			return nil, err
@@ -73,7 +83,7 @@ func (ex *Extractor) RestoreCall(spec Spec, st CallState, inputs ...Input) (*Cal
 	if len(parts) == 0 {
 		return nil, &InputError{Name: "document", Err: errors.New("no input")}
 	}
-	c := &Call{ex: ex, spec: spec, parts: parts, st: st, res: &Result{Model: ex.model()}}
+	c := &Call{ex: ex, spec: spec, parts: parts, examples: examples, st: st, res: &Result{Model: ex.model()}}
 	for _, a := range st.Attempts {
 		c.res.Usage.add(a.Usage)
 		if a.ResponseID != "" {
@@ -104,7 +114,7 @@ func (c *Call) Request() *Request {
 	if c.st.Correction != "" {
 		prev = &turn{responseID: c.st.PrevResponseID, answer: c.st.PrevAnswer, correction: c.st.Correction}
 	}
-	return c.ex.request(&c.spec, c.parts, c.st.Budget, prev)
+	return c.ex.request(&c.spec, c.examples, c.parts, c.st.Budget, prev)
 }
 
 // Fail ends the call with err (an API or transport error).

@@ -30,6 +30,7 @@ type Spec struct {
 
 	linted   bool             // findings holds Lint(Schema)
 	findings []schema.Finding // set by the constructors that lint once
+	wrapKey  string           // the property a list (or other non-object) root is wrapped in
 }
 
 // limitRules are the lint rules of strict mode's size limits.
@@ -85,7 +86,7 @@ func One[T any](ctx context.Context, ex *Extractor, inputs ...Input) (T, *Result
 // and validates, and keeps the last good value in *out.
 func typedSpec[T any](s *schema.Schema) (Spec, *T) {
 	out := new(T)
-	return Spec{Name: s.Name, Schema: s.JSON, linted: true, findings: s.Findings(), Check: func(answer []byte) []*schema.FieldError {
+	return Spec{Name: s.Name, Schema: s.JSON, linted: true, findings: s.Findings(), wrapKey: s.ListKey, Check: func(answer []byte) []*schema.FieldError {
 		var v T
 		if errs := Decode(s, answer, &v); len(errs) > 0 {
 			return errs

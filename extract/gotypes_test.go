@@ -382,3 +382,115 @@ func TestFencedAnswerUnwrapped(t *testing.T) {
 		})
 	}
 }
+
+// Item 7: examples on a call, inputs by reference.
+
+func exampleInvoice() Invoice {
+	return Invoice{Vendor: "Example Ltd", Number: "E-1", IssueDate: "2025-05-01", Currency: "GBP", Total: 3,
+		Lines: []Line{{Description: "Pen", Quantity: 3, UnitPrice: 1}}}
+}
+
+func TestExamplesOnACall(t *testing.T) {
+	ex, srv := setup(t, extract.Extractor{}, extracttest.JSON(goodInvoice()))
+	_, _, err := extract.One[Invoice](t.Context(), ex,
+		extract.Example(exampleInvoice(), extract.Text("EXAMPLE LTD invoice E-1 ...")),
+		extract.Text("ACME invoice INV-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var input []struct {
+		Role    string          `json:"role"`
+		Content json.RawMessage `json:"content"`
+	}
+	if err := json.Unmarshal(srv.Requests()[0].Input, &input); err != nil {
+		t.Fatal(err)
+	}
+	var roles []string
+	for _, m := range input {
+		roles = append(roles, m.Role)
+	}
+	if diff := cmp.Diff([]string{"user", "assistant", "user"}, roles); diff != "" {
+		t.Fatalf("roles (-want +got):\n%s", diff)
+	}
+	var answer string
+	json.Unmarshal(input[1].Content, &answer)
+	want := `{"vendor":"Example Ltd","invoice_number":"E-1","issue_date":"2025-05-01","due_date":null,"currency":"GBP","total":3,"lines":[{"description":"Pen","quantity":3,"unit_price":1}]}`
+	if answer != want {
+		t.Errorf("example answer %s\nwant %s", answer, want)
+	}
+	if !strings.Contains(string(input[0].Content), "EXAMPLE LTD") || !strings.Contains(string(input[2].Content), "ACME") {
+		t.Errorf("messages out of order: %s", srv.Requests()[0].Input)
+	}
+}
+
+func TestBadExampleFailsBeforeRequest(t *testing.T) {
+	bad := exampleInvoice()
+	bad.Currency = "DOGE"
+	bad.Lines[0].Quantity = 0
+	ex, srv := setup(t, extract.Extractor{}, extracttest.JSON(goodInvoice()))
+	_, _, err := extract.One[Invoice](t.Context(), ex, extract.Example(bad, extract.Text("example")), extract.Text("doc"))
+	var ee *extract.ExampleError
+	if !errors.As(err, &ee) || ee.Index != 0 || !errors.Is(err, extract.ErrInput) {
+		t.Fatalf("err = %v, want an *extract.ExampleError", err)
+	}
+	var ptrs []string
+	for _, fe := range ee.Errors {
+		ptrs = append(ptrs, fe.Pointer)
+	}
+	if diff := cmp.Diff([]string{"/currency", "/lines/0/quantity"}, ptrs); diff != "" {
+		t.Errorf("pointers (-want +got):\n%s", diff)
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("%d requests sent", n)
+	}
+	// A list type's example is wrapped like its answers.
+	ex2, _ := setup(t, extract.Extractor{}, extracttest.JSON(map[string]any{"items": []any{}}))
+	if _, _, err := extract.Many[Line](t.Context(), ex2, extract.Example([]Line{{Description: "x", Quantity: 1}}, extract.Text("ex")), extract.Text("doc")); err != nil {
+		t.Errorf("Many with an example: %v", err)
+	}
+}
+
+func TestInputsByReference(t *testing.T) {
+	ex, srv := setup(t, extract.Extractor{}, extracttest.JSON(goodInvoice()))
+	_, _, err := extract.One[Invoice](t.Context(), ex,
+		extract.FileID("file-abc123"), extract.FileURL("https://example.com/inv.pdf"),
+		extract.ImageURL("https://example.com/scan.png"), extract.ImageFileID("file-img9"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var input []struct {
+		Content []map[string]any `json:"content"`
+	}
+	if err := json.Unmarshal(srv.Requests()[0].Input, &input); err != nil {
+		t.Fatal(err)
+	}
+	want := []map[string]any{
+		{"type": "input_file", "file_id": "file-abc123"},
+		{"type": "input_file", "file_url": "https://example.com/inv.pdf"},
+		{"type": "input_image", "image_url": "https://example.com/scan.png", "detail": "auto"},
+		{"type": "input_image", "file_id": "file-img9", "detail": "auto"},
+	}
+	if diff := cmp.Diff(want, input[0].Content); diff != "" {
+		t.Errorf("content parts (-want +got):\n%s", diff)
+	}
+	for _, in := range []extract.Input{extract.FileID(""), extract.FileURL("file:///etc/passwd"), extract.ImageURL("inv.png")} {
+		if _, _, err := extract.One[Invoice](t.Context(), ex, in); !errors.Is(err, extract.ErrInput) {
+			t.Errorf("bad reference: err = %v, want ErrInput", err)
+		}
+	}
+}
+
+func TestStoreReaskDoesNotResendFile(t *testing.T) {
+	ex, srv := setup(t, extract.Extractor{Store: true}, extracttest.JSON(badInvoice()), extracttest.JSON(goodInvoice()))
+	if _, _, err := extract.One[Invoice](t.Context(), ex, extract.FileID("file-abc123"),
+		extract.Example(exampleInvoice(), extract.Text("example"))); err != nil {
+		t.Fatal(err)
+	}
+	reqs := srv.Requests()
+	if len(reqs) != 2 || reqs[1].PreviousResponseID == "" {
+		t.Fatalf("%d requests; the re-ask should name the previous response", len(reqs))
+	}
+	if in := string(reqs[1].Input); strings.Contains(in, "file-abc123") || strings.Contains(in, "Example Ltd") {
+		t.Errorf("the store-mode re-ask re-sent the file or the examples: %s", in)
+	}
+}

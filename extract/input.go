@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -20,6 +22,9 @@ const (
 	kindText inputKind = iota
 	kindImage
 	kindPDF
+	kindFileRef  // input_file by file_id or file_url
+	kindImageRef // input_image by file_id or URL
+	kindExample
 )
 
 // Input is one part of the document an extraction reads: text, an image or a
@@ -32,6 +37,10 @@ type Input struct {
 	filename string
 	path     string // read lazily, at call time
 	detail   string
+	fileID   string // kindFileRef, kindImageRef
+	url      string // kindFileRef, kindImageRef
+	want     any     // kindExample: the expected value
+	example  []Input // kindExample: the example document
 }
 
 // Text is document text.
@@ -53,6 +62,34 @@ func PDF(data []byte, filename string) Input {
 // PDFFile is a PDF read from path when the call is made.
 func PDFFile(path string) Input { return Input{kind: kindPDF, path: path} }
 
+// FileID is a file uploaded to the Files API (purpose "user_data"), sent
+// as an input_file by its id: the file itself is not sent again.
+func FileID(id string) Input { return Input{kind: kindFileRef, fileID: id} }
+
+// FileURL is a file the server fetches from an http or https URL, sent as
+// an input_file with file_url.
+func FileURL(url string) Input { return Input{kind: kindFileRef, url: url} }
+
+// ImageURL is an image the server fetches from an http or https URL, sent
+// as an input_image with image_url.
+func ImageURL(url string) Input { return Input{kind: kindImageRef, url: url} }
+
+// ImageFileID is an image uploaded to the Files API, sent as an
+// input_image by its id.
+func ImageFileID(id string) Input { return Input{kind: kindImageRef, fileID: id} }
+
+// Example is a worked example for the call: a document (one or more
+// inputs) and the value expected from it, a value of the call's type (or
+// its JSON as a json.RawMessage). Examples are sent before the document,
+// each as a user message and the answer as the assistant's, so that a hard
+// layout is read the way the example shows. The expected value is checked
+// against the schema and validated when the call is built: a wrong one is
+// an *ExampleError before any request. A store-mode re-ask does not send
+// the examples again (the server has them).
+func Example(want any, document ...Input) Input {
+	return Input{kind: kindExample, want: want, example: document}
+}
+
 // WithMIMEType sets an image's MIME type ("image/png", ...) when the caller
 // already knows it; else it is detected from the bytes.
 func (in Input) WithMIMEType(mime string) Input { in.mime = mime; return in }
@@ -67,6 +104,8 @@ type inputPart struct {
 	ImageURL string `json:"image_url,omitempty"`
 	Detail   string `json:"detail,omitempty"`
 	FileData string `json:"file_data,omitempty"`
+	FileID   string `json:"file_id,omitempty"`
+	FileURL  string `json:"file_url,omitempty"`
 	Filename string `json:"filename,omitempty"`
 }
 
@@ -84,6 +123,10 @@ func (in Input) wire() (inputPart, error) {
 		}
 	}
 	switch in.kind {
+	case kindFileRef, kindImageRef:
+		return in.reference()
+	case kindExample:
+		return inputPart{}, &InputError{Name: "example", Err: errors.New("an example cannot be part of another example")}
 	case kindText:
 		return inputPart{Type: "input_text", Text: in.text}, nil
 	case kindImage:
@@ -125,6 +168,38 @@ func (in Input) wire() (inputPart, error) {
 		return inputPart{Type: "input_file", Filename: name, FileData: dataURL("application/pdf", data)}, nil
 	}
 	return inputPart{}, &InputError{Name: "?", Err: errors.New("unknown input kind")}
+}
+
+// reference checks a file or image given by id or URL.
+func (in Input) reference() (inputPart, error) {
+	kind := "input_file"
+	if in.kind == kindImageRef {
+		kind = "input_image"
+	}
+	if in.url != "" {
+		u, err := url.Parse(in.url)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return inputPart{}, &InputError{Name: in.url, Err: errors.New("not an http or https URL")}
+		}
+		if kind == "input_image" {
+			return inputPart{Type: kind, ImageURL: in.url, Detail: in.detailOrAuto()}, nil
+		}
+		return inputPart{Type: kind, FileURL: in.url}, nil
+	}
+	if in.fileID == "" || strings.ContainsAny(in.fileID, " \t\r\n/") {
+		return inputPart{}, &InputError{Name: "file " + strconv.Quote(in.fileID), Err: errors.New("not a Files API file id")}
+	}
+	if kind == "input_image" {
+		return inputPart{Type: kind, FileID: in.fileID, Detail: in.detailOrAuto()}, nil
+	}
+	return inputPart{Type: kind, FileID: in.fileID}, nil
+}
+
+func (in Input) detailOrAuto() string {
+	if in.detail == "" {
+		return "auto"
+	}
+	return in.detail
 }
 
 // ImageType returns the MIME type of PNG, JPEG, WebP and GIF bytes, or "".

@@ -54,7 +54,8 @@ func JSONSchema(name string, doc []byte) (Spec, []schema.Change, error) {
 	return Spec{
 		Name:   name,
 		Schema: json.RawMessage(strict),
-		linted: true,
+		linted:  true,
+		wrapKey: wrapKey,
 		Check: func(answer []byte) []*schema.FieldError {
 			v, err := jsonschema.UnmarshalJSON(bytes.NewReader(answer))
 			if err != nil {

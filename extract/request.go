@@ -69,7 +69,7 @@ func (r *Request) Params() (responses.ResponseNewParams, error) {
 }
 
 // request builds the body of one attempt.
-func (ex *Extractor) request(spec *Spec, parts []inputPart, maxOut int64, prev *turn) *Request {
+func (ex *Extractor) request(spec *Spec, examples []exampleTurn, parts []inputPart, maxOut int64, prev *turn) *Request {
 	r := &Request{
 		Model:        ex.model(),
 		Instructions: ex.SentInstructions(),
@@ -91,20 +91,29 @@ func (ex *Extractor) request(spec *Spec, parts []inputPart, maxOut int64, prev *
 	case dropped&dropSampling == 0:
 		r.Temperature, r.TopP = ex.Temperature, ex.TopP
 	}
+	// Examples first: they are the same for many documents, so prompt
+	// caching can match them.
+	var conversation []InputItem
+	for _, e := range examples {
+		conversation = append(conversation,
+			InputItem{Type: "message", Role: "user", Content: e.parts},
+			InputItem{Type: "message", Role: "assistant", Content: e.answer})
+	}
 	document := InputItem{Type: "message", Role: "user", Content: parts}
 	switch {
 	case prev == nil:
-		r.Input = []InputItem{document}
+		r.Input = append(conversation, document)
 	case ex.Store && prev.responseID != "":
-		// The server has the document and the previous answer: send only the fix.
+		// The server has the examples, the document and the previous
+		// answer: send only the fix.
 		r.PreviousResponseID = prev.responseID
 		r.Input = []InputItem{{Type: "message", Role: "user", Content: prev.correction}}
 	default:
-		r.Input = []InputItem{
+		r.Input = append(conversation,
 			document,
-			{Type: "message", Role: "assistant", Content: prev.answer},
-			{Type: "message", Role: "user", Content: prev.correction},
-		}
+			InputItem{Type: "message", Role: "assistant", Content: prev.answer},
+			InputItem{Type: "message", Role: "user", Content: prev.correction},
+		)
 	}
 	return r
 }

@@ -88,7 +88,7 @@ func StreamItems[T any](ctx context.Context, ex *Extractor, opts StreamOptions, 
 			return
 		}
 		var final []T
-		spec := Spec{Name: s.Name, Schema: s.JSON, linted: true, findings: s.Findings(), Check: func(answer []byte) []*schema.FieldError {
+		spec := Spec{Name: s.Name, Schema: s.JSON, linted: true, findings: s.Findings(), wrapKey: s.ListKey, Check: func(answer []byte) []*schema.FieldError {
 			var v []T
 			if errs := Decode(s, answer, &v); len(errs) > 0 {
 				return errs
