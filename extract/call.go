@@ -24,15 +24,15 @@ import (
 //	}
 //	value, res, err := c.Outcome()
 type Call struct {
-	ex    *Extractor
+	ex       *Extractor
 	spec     Spec
 	parts    []inputPart
 	examples []exampleTurn
-	st    CallState
-	res   *Result
-	done  bool
-	value json.RawMessage
-	err   error
+	st       CallState
+	res      *Result
+	done     bool
+	value    json.RawMessage
+	err      error
 }
 
 // CallState is what a Call must remember between attempts: enough to

@@ -37,8 +37,8 @@ type Input struct {
 	filename string
 	path     string // read lazily, at call time
 	detail   string
-	fileID   string // kindFileRef, kindImageRef
-	url      string // kindFileRef, kindImageRef
+	fileID   string  // kindFileRef, kindImageRef
+	url      string  // kindFileRef, kindImageRef
 	want     any     // kindExample: the expected value
 	example  []Input // kindExample: the example document
 }

@@ -52,8 +52,8 @@ func JSONSchema(name string, doc []byte) (Spec, []schema.Change, error) {
 		name = name[:64]
 	}
 	return Spec{
-		Name:   name,
-		Schema: json.RawMessage(strict),
+		Name:    name,
+		Schema:  json.RawMessage(strict),
 		linted:  true,
 		wrapKey: wrapKey,
 		Check: func(answer []byte) []*schema.FieldError {
