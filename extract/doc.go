@@ -27,9 +27,22 @@
 // OpenAI honours strict mode, but Azure deployments, vLLM, Ollama and proxies
 // may not. Every answer is decoded strictly — unknown fields, missing fields,
 // nulls where none are allowed, wrong types and integer overflow are errors
-// with JSON pointers — and then validated with the struct's validate tags
-// (one shared go-playground validator, [Validator]) and the type's own
-// Validate() error method, if it has one.
+// with JSON pointers — and then validated at every depth with the validate
+// tags of every struct in it (one shared go-playground validator,
+// [Validator]; struct elements of lists too, with or without "dive"; fields
+// promoted from embedded structs at their own key) and the Validate() error
+// method of every value that has one, each with its own pointer. An answer
+// wrapped in a ```json fence or led by a byte order mark, as servers that
+// ignore strict mode write, is unwrapped first (Attempt.Note says so).
+//
+// # Fail before paying
+//
+// Mistakes in a type are found when its schema is built, before any
+// request: a validate tag the validator cannot run (*schema.TagError), a
+// type whose JSON form the schema cannot know (*schema.UnsupportedTypeError),
+// a schema over strict mode's limits (*schema.LintError, unless
+// IgnoreSchemaLimits), a worked example whose value does not pass the schema
+// ([*ExampleError]).
 //
 // # Re-asking
 //
@@ -54,9 +67,13 @@
 //     reasoning says so; the message ends with the answer's last bytes.
 //   - [ErrContentFilter]: stopped by the content filter.
 //   - [ErrFailed] ([*ResponseError]): the response failed (response.error).
-//   - [*APIError]: an HTTP error answer, with its type, code, param and
-//     message; a 400 invalid_json_schema carries Quarry's lint findings for
-//     the schema sent. It unwraps to *openai.Error.
+//   - [*APIError]: an HTTP error answer, with its type, code, param,
+//     message and Retry-After; a 400 invalid_json_schema carries Quarry's
+//     lint findings for the schema sent. It unwraps to *openai.Error. A 400
+//     unsupported_parameter for temperature, top_p or reasoning is not
+//     returned: the request is sent again without it, and the Extractor
+//     leaves it out from then on (set Reasoning when the model name does
+//     not tell).
 //   - [ErrInvalid] ([*InvalidError]): every attempt broke the schema.
 //   - [ErrInput] ([*InputError]): an input could not be sent.
 //
@@ -72,9 +89,16 @@
 // # Inputs
 //
 // [Text], [Image] and [ImageFile] (PNG, JPEG, WebP, GIF as input_image data
-// URLs), [PDF] and [PDFFile] (as input_file, up to 50 MB). Several inputs form
-// one document, sent as one user message after the instructions, so that the
-// stable prefix (instructions, schema) can be served from the prompt cache.
+// URLs), [PDF] and [PDFFile] (as input_file, up to 50 MB), and by reference:
+// [FileID] and [FileURL] (input_file), [ImageURL] and [ImageFileID]
+// (input_image). Several inputs form one document, sent as one user message
+// after the instructions, so that the stable prefix (instructions, schema)
+// can be served from the prompt cache.
+//
+// [Example] adds a worked example to a call: a document and the value
+// expected from it, sent before the document as a user message and the
+// assistant's answer (written like a strict server writes it, every
+// property present).
 //
 // # Schemas without a Go type
 //
