@@ -110,19 +110,27 @@ func Pointer(base string, tokens ...string) string {
 // TagError reports a validate tag that go-playground/validator cannot run:
 // an unknown rule, a parameter that does not parse ("gte=abc" on an int), a
 // rule that does not apply to the field's type or a cross-field rule naming
-// a field that does not exist. It is found when the type's schema is built,
+// a field that does not exist; or an enum (jsonschema or oneof) with a
+// value the field's type cannot hold. It is found when the type's schema is built,
 // so a mistake in a type fails before any request is made.
 type TagError struct {
 	// Path is the Go field path ("Invoice.Lines[].Quantity").
 	Path string
-	// Tag is the whole validate tag; Rule is the rule that fails ("gte=abc").
+	// Key is the tag's key: "validate" when empty, or "jsonschema" (an
+	// enum value the field's type cannot hold).
+	Key string
+	// Tag is the whole tag; Rule is the rule that fails ("gte=abc").
 	Tag, Rule string
 	// Message says what is wrong.
 	Message string
 }
 
 func (e *TagError) Error() string {
-	return fmt.Sprintf("schema: %s: validate tag %q: rule %q: %s", e.Path, e.Tag, e.Rule, e.Message)
+	key := e.Key
+	if key == "" {
+		key = "validate"
+	}
+	return fmt.Sprintf("schema: %s: %s tag %q: rule %q: %s", e.Path, key, e.Tag, e.Rule, e.Message)
 }
 
 // LintError reports a schema that Lint finds over the limits of strict

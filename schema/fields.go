@@ -3,6 +3,7 @@ package schema
 import (
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode"
@@ -183,7 +184,53 @@ func tagNullable(f tagField) bool {
 	if n && tagValidateRequired(f.field.Tag.Get("validate")) {
 		return false
 	}
+	if n && !tagZeroPasses(f.typ, f.field.Tag.Get("validate")) {
+		// null decodes to nil or the zero value, which the validate tag
+		// rejects ("datetime=..." without omitnil on a pointer): the
+		// schema must not offer null.
+		return false
+	}
 	return n
+}
+
+// tagZeroPasses reports whether the zero value of t passes the validate
+// tag, as the validator runs it (a tag it cannot run counts as passing:
+// TagError reports it).
+func tagZeroPasses(t reflect.Type, tag string) (pass bool) {
+	if tag == "" || tag == "-" {
+		return true
+	}
+	defer func() {
+		if recover() != nil {
+			pass = true
+		}
+	}()
+	holder := reflect.StructOf([]reflect.StructField{{Name: "F", Type: t, Tag: reflect.StructTag("validate:" + strconv.Quote(tag))}})
+	return Validator().Struct(reflect.New(holder).Interface()) == nil
+}
+
+// tagValuePasses reports whether v passes the validate tag on its own (a
+// tag with cross-field rules, which need the other fields, counts as
+// passing; so does one the validator cannot run).
+func tagValuePasses(v reflect.Value, tag string) (pass bool) {
+	if tag == "" || tag == "-" {
+		return true
+	}
+	for _, r := range strings.Split(tag, ",") {
+		name, _, _ := strings.Cut(r, "=")
+		if tagCrossField[name] || strings.HasSuffix(name, "field") {
+			return true
+		}
+	}
+	defer func() {
+		if recover() != nil {
+			pass = true
+		}
+	}()
+	holder := reflect.StructOf([]reflect.StructField{{Name: "F", Type: v.Type(), Tag: reflect.StructTag("validate:" + strconv.Quote(tag))}})
+	h := reflect.New(holder)
+	h.Elem().Field(0).Set(v)
+	return Validator().Struct(h.Interface()) == nil
 }
 
 // tagValidateRequired reports whether a validate tag has "required" among the

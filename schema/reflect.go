@@ -83,6 +83,10 @@ func reflBuild(t reflect.Type) (*Schema, error) {
 	doc, err := b.build(root)
 	if err != nil {
 		var ue *UnsupportedTypeError
+		var te *TagError
+		if errors.As(err, &te) {
+			return nil, err
+		}
 		if !errors.As(err, &ue) {
 			err = &UnsupportedTypeError{Path: reflShortName(t), Type: t, Hint: err.Error()}
 		}
@@ -186,7 +190,7 @@ func (c *reflChecker) check(t reflect.Type, path string) error {
 				return &UnsupportedTypeError{Path: fp, Type: f.typ,
 					Hint: "the field is promoted through an embedded pointer to an unexported struct, which encoding/json cannot allocate; embed the struct by value"}
 			}
-			if f.quoted && reflDeref(f.typ).Kind() == reflect.String {
+			if f.quoted && (reflDeref(f.typ).Kind() == reflect.String || reflHasOwnJSON(reflDeref(f.typ))) {
 				return &UnsupportedTypeError{Path: fp, Type: f.typ, Hint: `remove the ",string" option from the json tag`}
 			}
 			c.enumTag = strings.Contains(f.field.Tag.Get("jsonschema"), "enum=")

@@ -283,6 +283,49 @@ func (b *reflBuilder) convert(s *jsonschema.Schema, t reflect.Type) (*reflNode, 
 	return n, nil
 }
 
+// reflCheckEnum refuses an enum (from a jsonschema or validate tag) with a
+// value the field cannot hold: a model following the schema would write an
+// answer that never decodes.
+func reflCheckEnum(n *reflNode, st reflect.Type, f tagField) error {
+	check := func(enum []any, t reflect.Type) error {
+		for _, v := range enum {
+			if v == nil {
+				continue
+			}
+			data, err := json.Marshal(v)
+			if err != nil {
+				continue
+			}
+			key := "jsonschema"
+			if !strings.Contains(f.field.Tag.Get("jsonschema"), "enum") {
+				key = "validate"
+			}
+			fail := func(format string, args ...any) error {
+				return &TagError{Path: reflShortName(st) + "." + f.goName, Key: key, Tag: f.field.Tag.Get(key), Rule: string(data),
+					Message: fmt.Sprintf(format, args...)}
+			}
+			p := reflect.New(t)
+			if err := decode(data, p.Interface(), t); err != nil {
+				return fail("the value %s cannot be decoded into %s", data, t)
+			}
+			if t == f.typ && !tagValuePasses(p.Elem(), f.field.Tag.Get("validate")) {
+				return fail("the value %s does not pass the validate tag %q", data, f.field.Tag.Get("validate"))
+			}
+		}
+		return nil
+	}
+	if f.quoted {
+		return nil
+	}
+	if err := check(n.enum, f.typ); err != nil {
+		return err
+	}
+	if et := reflDeref(f.typ); n.items != nil && (et.Kind() == reflect.Slice || et.Kind() == reflect.Array) {
+		return check(n.items.enum, et.Elem())
+	}
+	return nil
+}
+
 // reflIntRange gives the bounds of the integer kinds narrower than 64 bits,
 // which the schema states so that a model's answer fits ("" when none).
 func reflIntRange(t reflect.Type) (lo, hi json.Number) {
@@ -337,6 +380,9 @@ func (b *reflBuilder) structNode(s *jsonschema.Schema, t reflect.Type) (*reflNod
 		phrases = append(phrases, tagApply(pn, f, fields)...)
 		pn.description = reflJoinDesc(pn.description, phrases)
 		pn.nullable = pn.nullable || f.nullable
+		if err := reflCheckEnum(pn, t, f); err != nil {
+			return nil, err
+		}
 		n.props = append(n.props, reflProp{f.name, pn})
 	}
 	return n, nil

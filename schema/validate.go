@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -73,6 +74,9 @@ func (w *valWalker) value(rv reflect.Value, ptr string, depth int) {
 			if err != nil {
 				continue // behind a nil embedded pointer
 			}
+			if f.nullable && fv.Kind() == reflect.Struct && fv.IsZero() {
+				continue // null in the answer: absent, not a value to check
+			}
 			w.value(fv, Pointer(ptr, f.name), depth+1)
 		}
 	case t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8 || t.Kind() == reflect.Array:
@@ -138,7 +142,10 @@ func (w *valWalker) structTags(rv reflect.Value, ptr string) {
 // "Tags[2]") to JSON pointer tokens (["id"], ["tags", "2"]). ok is false
 // when the path goes into a struct that is not inlined (the walk validates
 // that one itself) or ends at a field encoding/json does not write.
-func valGoPath(t reflect.Type, rel string) (tokens []string, ok bool) {
+func valGoPath(root reflect.Type, rel string) (tokens []string, ok bool) {
+	t := root
+	var index []int
+	inline := false
 	segs := strings.Split(rel, ".")
 	for i, seg := range segs {
 		name, idx, _ := strings.Cut(seg, "[")
@@ -150,7 +157,7 @@ func valGoPath(t reflect.Type, rel string) (tokens []string, ok bool) {
 		if jsonName == "-" || tagFirst(sf.Tag.Get("jsonschema")) == "-" {
 			return tokens, false
 		}
-		inline := sf.Anonymous && !tagValidName(jsonName) && reflDeref(sf.Type).Kind() == reflect.Struct
+		inline = sf.Anonymous && !tagValidName(jsonName) && reflDeref(sf.Type).Kind() == reflect.Struct
 		last := i == len(segs)-1
 		if !last && (!inline || idx != "") {
 			return tokens, false
@@ -167,9 +174,19 @@ func valGoPath(t reflect.Type, rel string) (tokens []string, ok bool) {
 			tokens = append(tokens, n)
 			idx = strings.TrimPrefix(idx, "[")
 		}
+		index = append(index, sf.Index[0])
 		t = reflDeref(sf.Type)
 	}
-	return tokens, true
+	// Only the fields encoding/json writes: not one hidden by another of
+	// the same name.
+	// An inlined embedded struct is kept while one of its fields is
+	// written, so that the validator goes into it.
+	for _, f := range tagFieldsOf(root) {
+		if slices.Equal(f.index, index) || inline && len(f.index) > len(index) && slices.Equal(f.index[:len(index)], index) {
+			return tokens, true
+		}
+	}
+	return tokens, false
 }
 
 // self calls the value's Validate() error method, if it has one.

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/go-playground/validator/v10"
 )
@@ -128,14 +129,23 @@ func tagCheckRule(parent, t reflect.Type, rule string) (err error) {
 			if pairs && i%2 == 1 {
 				continue
 			}
-			if _, ok := parent.FieldByName(w); !ok {
+			sf, ok := parent.FieldByName(w)
+			if !ok {
 				return fmt.Errorf("%s has no field %s", parent, w)
+			}
+			if pairs && !tagValueFits(sf.Type, words[i+1]) {
+				return fmt.Errorf("%q is not a value of field %s (%s)", words[i+1], w, sf.Type)
 			}
 		}
 		if !pairs && len(words) > 1 && !strings.HasSuffix(name, "_all") && !strings.HasPrefix(name, "required_with") && !strings.HasPrefix(name, "excluded_with") {
 			return fmt.Errorf("%s takes one field name", name)
 		}
 		return tagRunRule(t, name)
+	}
+	if name == "unique" && param == "" && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
+		if et := reflDeref(t.Elem()); !et.Comparable() {
+			return fmt.Errorf("unique needs items that can be compared, and %s cannot", et)
+		}
 	}
 	if name == "unique" && param != "" {
 		et := t
@@ -166,4 +176,28 @@ func tagRunRule(t reflect.Type, rule string) (err error) {
 	}})
 	_ = Validator().Struct(reflect.New(holder).Interface())
 	return nil
+}
+
+// tagValueFits reports whether the validator can compare a field of type t
+// with v in a required_if-like rule (it parses v by the field's kind).
+func tagValueFits(t reflect.Type, v string) bool {
+	t = reflDeref(t)
+	var err error
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Slice, reflect.Map, reflect.Array:
+		if t == reflDurationType {
+			if _, derr := time.ParseDuration(v); derr == nil {
+				return true
+			}
+		}
+		_, err = strconv.ParseInt(v, 0, 64)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		_, err = strconv.ParseUint(v, 0, 64)
+	case reflect.Float32, reflect.Float64:
+		_, err = strconv.ParseFloat(v, 64)
+	case reflect.Bool:
+		_, err = strconv.ParseBool(v)
+	}
+	return err == nil
 }

@@ -101,6 +101,16 @@ func (a *tagApplier) bound(kw *reflNode, cat tagCategory, r tagRule, prefix stri
 		}
 	case tagArray:
 		n, err := strconv.Atoi(r.param)
+		if a.fixedLen >= 0 && err == nil {
+			// A Go array has its length in the schema already; a rule can
+			// only agree with it or never pass.
+			l := a.fixedLen
+			if ok := map[string]bool{"min": l >= n, "gte": l >= n, "max": l <= n, "lte": l <= n, "gt": l > n,
+				"lt": l < n, "len": l == n, "eq": l == n, "ne": l != n}[r.key]; !ok {
+				a.add(prefix, "must have "+words[r.key]+" items", r.param)
+			}
+			return
+		}
 		if err != nil || n < 0 || kw == nil || r.key == "ne" {
 			a.add(prefix, "must have "+words[r.key]+" items", r.param)
 			return

@@ -69,7 +69,9 @@ func tagCategoryOf(t reflect.Type, quoted bool) tagCategory {
 	if t == reflTimeType {
 		return tagTime
 	}
-	if quoted {
+	if quoted || reflHasOwnJSON(t) {
+		// Written as a string or in a form of its own: keywords of the
+		// Go kind would not fit the schema.
 		return tagOther
 	}
 	switch t.Kind() {
@@ -143,6 +145,7 @@ var tagConditional = map[string]string{
 // tagApplier applies the validate rules of one field to its schema.
 type tagApplier struct {
 	dur      bool // the rules of this level apply to a time.Duration
+	fixedLen int  // the length of a Go array, whose schema states it; -1 otherwise
 	f        tagField
 	siblings []tagField // the fields of the same struct, for cross-field rules
 	phrases  []string
@@ -165,6 +168,10 @@ func tagApply(node *reflNode, f tagField, siblings []tagField) []string {
 			prefix = "each nested item "
 		}
 		a.dur = t == reflDurationType
+		a.fixedLen = -1
+		if t.Kind() == reflect.Array {
+			a.fixedLen = t.Len()
+		}
 		a.level(node, t, ptr, rules, prefix, lvl == 0 && f.quoted, lvl == 0)
 		if t.Kind() != reflect.Slice && t.Kind() != reflect.Array {
 			break
@@ -217,6 +224,9 @@ func (a *tagApplier) level(node *reflNode, t reflect.Type, ptr bool, rules []tag
 				a.add(prefix, "must be true")
 			case cat == tagArray && t.Kind() == reflect.Slice:
 				// required only rejects nil, which the schema already does.
+			case !ptr && (cat == tagOther || cat == tagTime):
+				// required rejects the zero value, which the schema admits.
+				a.add(prefix, "must not be %s", tagZeroText(t))
 			}
 		case "omitempty", "omitnil", "omitzero", "isdefault":
 		case "oneof":
@@ -268,6 +278,16 @@ func (a *tagApplier) level(node *reflNode, t reflect.Type, ptr bool, rules []tag
 			}
 		}
 	}
+}
+
+// tagZeroText names the zero value of t as the answer would show it.
+func tagZeroText(t reflect.Type) string {
+	if t.Kind() != reflect.Struct || reflHasOwnJSON(t) {
+		if b, err := Marshal(reflect.Zero(t).Interface()); err == nil && len(b) < 80 {
+			return string(b)
+		}
+	}
+	return "empty"
 }
 
 // other names a sibling field by its JSON key, for cross-field rules.
