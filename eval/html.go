@@ -11,10 +11,11 @@ import (
 
 // HTMLOptions tune [Report.WriteHTML].
 type HTMLOptions struct {
-	// Link gives the address a document's name links to; nil links to its
-	// source path as a relative URL (right when the page sits in the folder
-	// quarry ran from), and "" means no link.
-	Link func(id string, doc DocInfo) string
+	// Link gives the address a document's name links to, for the
+	// configuration at index config; nil links to its source path as a
+	// relative URL (right when the page sits in the folder quarry ran from),
+	// and "" means no link.
+	Link func(config int, id string, doc DocInfo) string
 }
 
 // WriteHTML writes the report as one self-contained HTML page (inline CSS,
@@ -24,7 +25,7 @@ type HTMLOptions struct {
 func (r *Report) WriteHTML(w io.Writer, opts HTMLOptions) error {
 	link := opts.Link
 	if link == nil {
-		link = func(_ string, d DocInfo) string {
+		link = func(_ int, _ string, d DocInfo) string {
 			if d.Source == "" {
 				return ""
 			}
@@ -59,7 +60,7 @@ func (r *Report) WriteHTML(w io.Writer, opts HTMLOptions) error {
 			doc := c.docs[c.Mismatches[i].ID]
 			for k := i; k < j; k++ {
 				s.Rows = append(s.Rows, row{Mismatch: c.Mismatches[k], First: k == i, Rows: j - i,
-					Link: link(c.Mismatches[k].ID, doc), Doc: doc, Anchor: anchor(ci, c.Mismatches[k].ID)})
+					Link: link(ci, c.Mismatches[k].ID, doc), Doc: doc, Anchor: anchor(ci, c.Mismatches[k].ID)})
 			}
 			i = j
 		}
@@ -92,20 +93,25 @@ var htmlPage = template.Must(template.New("report").Parse(`<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>quarry eval</title>
 <style>
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem;color:#1d232a;background:#fafbfc}
-h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem}
-pre.table{background:#fff;border:1px solid #d8dee4;border-radius:6px;padding:1rem;overflow:auto}
-table{border-collapse:collapse;background:#fff;width:100%}
-th,td{border:1px solid #d8dee4;padding:.3rem .5rem;vertical-align:top;text-align:left}
-th{background:#f0f3f6}
-td.doc{font-weight:600}
-code{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;white-space:pre-wrap;word-break:break-all}
-.wrong{color:#b42318}.missing{color:#9a6700}.extra{color:#6639ba}
-.status{font-weight:400;color:#57606a}
-.note{color:#57606a}
+:root{--bg:#f6f7f9;--panel:#fff;--line:#dde1e6;--text:#1d2330;--muted:#667085;--accent:#2f6fec;
+--bad:#c62828;--bad-bg:#fde2e1;--warn:#9a5b00;--warn-bg:#fff0c9;--extra:#6639ba;--extra-bg:#efe6fb;
+--mono:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:var(--text);background:var(--bg)}
+header{padding:10px 18px;background:#1d2330;color:#fff;display:flex;gap:18px;align-items:baseline}
+header h1{font-size:16px;margin:0;font-weight:600}header .meta{color:#c7ccd6;font-size:13px}
+main{padding:18px}h2{font-size:15px;margin:24px 0 8px}
+pre.table{background:var(--panel);border:1px solid var(--line);border-radius:6px;padding:12px;overflow:auto;font:12.5px/1.45 var(--mono)}
+table{border-collapse:collapse;background:var(--panel);width:100%}
+th,td{border:1px solid var(--line);padding:5px 8px;vertical-align:top;text-align:left}
+th{background:#eef0f3;font-weight:600}
+td.doc{font-weight:600}a{color:var(--accent)}
+code{font:12px/1.4 var(--mono);white-space:pre-wrap;word-break:break-all}
+.verdict{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:600}
+.wrong{color:var(--bad);background:var(--bad-bg)}.missing{color:var(--warn);background:var(--warn-bg)}.extra{color:var(--extra);background:var(--extra-bg)}
+.status,.note{font-weight:400;color:var(--muted)}
 </style></head><body>
-<h1>quarry eval</h1>
-<p class="note">{{.Report.Labels}} labelled documents.</p>
+<header><h1>quarry eval</h1><span class="meta">{{.Report.Labels}} labelled documents · {{len .Report.Configurations}} configurations</span></header>
+<main>
 <pre class="table">{{range .Table}}{{.}}
 {{end}}</pre>
 {{range .Sections}}
@@ -114,8 +120,9 @@ code{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;white-space:pre-w
 <tr><th>document</th><th>field</th><th>verdict</th><th>expected</th><th>got</th></tr>
 {{range .Rows}}<tr>{{if .First}}<td class="doc" rowspan="{{.Rows}}" id="{{.Anchor}}">{{if .Link}}<a href="{{.Link}}">{{.ID}}</a>{{else}}{{.ID}}{{end}}<br><span class="status">{{.Doc.Status}}{{if .Doc.Reason}}: {{.Doc.Reason}}{{end}}</span></td>{{end}}
 <td><code>{{.Pointer}}</code>{{if .GotPointer}}<br><span class="note">paired with <code>{{.GotPointer}}</code></span>{{end}}<br><span class="note">{{.Rule}}</span></td>
-<td class="{{.Verdict}}">{{.Verdict}}</td><td><code>{{printf "%s" .Expected}}</code></td><td><code>{{printf "%s" .Got}}</code></td></tr>
+<td><span class="verdict {{.Verdict}}">{{.Verdict}}</span></td><td><code>{{printf "%s" .Expected}}</code></td><td><code>{{printf "%s" .Got}}</code></td></tr>
 {{end}}</table>{{else}}<p>Every compared value is right.</p>{{end}}
 {{end}}
+</main>
 </body></html>
 `))

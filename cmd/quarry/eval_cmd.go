@@ -14,6 +14,7 @@ import (
 	"github.com/seed0611af48/quarry/eval"
 	"github.com/seed0611af48/quarry/extract"
 	"github.com/seed0611af48/quarry/pipeline"
+	"github.com/seed0611af48/quarry/pipeline/source/pdftext"
 )
 
 // evalFlags are the flags of "quarry eval". run holds the flags shared
@@ -28,6 +29,7 @@ type evalFlags struct {
 	outs      []string
 	failUnder string
 	keep      int
+	review    bool
 }
 
 // belowError means the evaluation fell short of --fail-under (exit code 4).
@@ -82,6 +84,7 @@ Exit codes: 0 ok, 1 fatal error, 2 usage error, 4 below --fail-under.`,
 	fl.StringArrayVar(&f.compare, "compare", nil, "how a field is compared, PATTERN=RULE, e.g. /total=number:0.01 or '/lines/*/description=exact' (repeatable)")
 	fl.StringArrayVarP(&f.outs, "out", "o", nil, "report file: .json, .html or .csv (every mismatch) (repeatable)")
 	fl.StringVar(&f.failUnder, "fail-under", "", "exit 4 if below: overall=0.9,field=0.95,documents=0.8,supported=0.9,/total=0.99")
+	fl.BoolVar(&f.review, "review", false, "with an .html report: also write each configuration's review page beside it (REPORT.N.review.html) and link documents into it")
 	fl.IntVar(&f.keep, "keep", 500, "mismatches per configuration shown in the HTML and JSON report (the CSV has all)")
 
 	// Shared with quarry run; defaults must stay run's (TestEvalSharesRunDefaults).
@@ -130,12 +133,18 @@ func (a *app) eval(ctx context.Context, f *evalFlags) error {
 	case len(f.runs) > 0 && len(f.run.inputs) > 0:
 		return usagef("--in is for running configurations; --runs reads the documents' outcomes from the run dirs")
 	}
+	html := ""
 	for _, o := range f.outs {
 		switch strings.ToLower(filepath.Ext(o)) {
-		case ".json", ".html", ".htm", ".csv":
+		case ".html", ".htm":
+			html = o
+		case ".json", ".csv":
 		default:
 			return usagef("--out %s: unknown report type; use .json, .html or .csv", o)
 		}
+	}
+	if f.review && html == "" {
+		return usagef("--review links the HTML report to review pages: add --out report.html")
 	}
 	var th eval.Thresholds
 	if f.failUnder != "" {
@@ -227,6 +236,11 @@ func (a *app) eval(ctx context.Context, f *evalFlags) error {
 		return err
 	}
 	defer outs.abort()
+	if f.review {
+		if outs.reviews, err = a.evalReviews(ctx, f, runs); err != nil {
+			return err
+		}
+	}
 	rep, err := eval.Evaluate(ctx, plan, labels, runs, eval.Options{Prices: prices, Keep: f.keep, OnMismatch: outs.mismatch})
 	if err != nil {
 		return err
@@ -286,4 +300,36 @@ func nameRuns(runs []eval.Run) {
 			runs[i].Name += " (" + filepath.Base(runs[i].Dir) + ")"
 		}
 	}
+}
+
+// evalReviews writes the review page of each configuration beside the
+// HTML report (the first --out .html): REPORT.N.review.html, N from 1.
+func (a *app) evalReviews(ctx context.Context, f *evalFlags, runs []eval.Run) ([]string, error) {
+	var html string
+	for _, o := range f.outs {
+		if ext := strings.ToLower(filepath.Ext(o)); ext == ".html" || ext == ".htm" {
+			html = o
+			break
+		}
+	}
+	pdf, err := pdftext.New(ctx, pdftext.Options{})
+	if err != nil {
+		return nil, err
+	}
+	defer pdf.Close()
+	pages := make([]string, len(runs))
+	for i, r := range runs {
+		if r.Dir == "" {
+			continue
+		}
+		opts, err := a.reviewOptions(r.Dir, f.run.pdfPassword, pdf, true)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", r.Name, err)
+		}
+		pages[i] = fmt.Sprintf("%s.%d.review.html", strings.TrimSuffix(html, filepath.Ext(html)), i+1)
+		if err := a.writeReview(ctx, r.Dir, pages[i], opts); err != nil {
+			return nil, fmt.Errorf("%s: %w", r.Name, err)
+		}
+	}
+	return pages, nil
 }

@@ -98,7 +98,7 @@ func TestEvalTwoModels(t *testing.T) {
 		"--model", "gpt-4.1", "--model", "gpt-4.1-nano",
 		"--out", "out/report.json", "--out", "out/report.html", "--out", "out/errors.csv"}
 
-	r := c.run(t, exitOK, args...)
+	r := c.run(t, exitOK, append(args, "--review")...)
 	if got := requests(); got != 5 {
 		t.Errorf("the server got %d requests, want 5 (2 + 3 with one re-ask)", got)
 	}
@@ -120,7 +120,12 @@ func TestEvalTwoModels(t *testing.T) {
 	golden(t, "eval-two-models.json", raw)
 
 	html := string(readFile(t, dir, "out/report.html"))
-	for _, want := range []string{"gpt-4.1-nano: 4 mismatches", `href="../testdata/samples/notes/kowalski-translation-invoice.txt"`,
+	for _, p := range []string{"out/report.1.review.html", "out/report.2.review.html"} {
+		if b := readFile(t, dir, p); !strings.Contains(string(b), "kowalski-translation-invoice.txt") {
+			t.Errorf("%s does not show the documents", p)
+		}
+	}
+	for _, want := range []string{"gpt-4.1-nano: 4 mismatches", `href="report.2.review.html#kowalski-translation-invoice.txt"`,
 		"<code>1300.0</code>", "<code>1350</code>", "Proofreading (hours)"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("report.html lacks %q", want)
@@ -176,6 +181,7 @@ func TestEvalUsage(t *testing.T) {
 		{[]string{"eval", "--expected", "testdata/expected", "--model", "m"}, "needs the documents"},
 		{[]string{"eval", "--expected", "testdata/expected", "--model", "m", "--runs", "d"}, "one or the other"},
 		{[]string{"eval", "--expected", "testdata/expected", "--model", "m", "--in", "x", "--out", "r.xlsx"}, "unknown report type"},
+		{[]string{"eval", "--expected", "testdata/expected", "--model", "m", "--in", "x", "--review", "--out", "r.json"}, "add --out report.html"},
 		{[]string{"eval", "--expected", "testdata/expected", "--model", "m", "--in", "x", "--fail-under", "overall"}, "NAME=SHARE"},
 		{[]string{"eval", "--expected", "testdata/expected", "--model", "m", "--in", "x", "--compare", "total"}, "PATTERN=RULE"},
 		{[]string{"eval", "--expected", "testdata/expected", "--model", "m", "--in", "x", "--compare", "total=fuzzy"}, "bad comparison rule"},

@@ -36,6 +36,9 @@ type evalOutputs struct {
 	csv     []pipeline.Sink
 	reports []string
 	seq     int64
+	// reviews are the review pages of the configurations (by index) the
+	// HTML report links documents to; "" links to the source file.
+	reviews []string
 }
 
 func openEvalOutputs(outs []string, log *slog.Logger) (*evalOutputs, error) {
@@ -99,7 +102,7 @@ func (o *evalOutputs) finish(rep *eval.Report) error {
 		if strings.EqualFold(filepath.Ext(p), ".json") {
 			err = rep.WriteJSON(f)
 		} else {
-			err = rep.WriteHTML(f, eval.HTMLOptions{Link: linkFrom(filepath.Dir(p))})
+			err = rep.WriteHTML(f, eval.HTMLOptions{Link: o.linkFrom(filepath.Dir(p))})
 		}
 		errs = append(errs, err, f.Close())
 	}
@@ -114,25 +117,34 @@ func (o *evalOutputs) abort() {
 	o.csv = nil
 }
 
-// linkFrom links a document to its source file, relative to the folder
-// the HTML page is written in.
-func linkFrom(dir string) func(string, eval.DocInfo) string {
-	return func(_ string, d eval.DocInfo) string {
+// linkFrom links a document to its place on its configuration's review
+// page, or else to its source file, relative to the folder the HTML page is
+// written in.
+func (o *evalOutputs) linkFrom(dir string) func(int, string, eval.DocInfo) string {
+	return func(config int, id string, d eval.DocInfo) string {
+		if config < len(o.reviews) && o.reviews[config] != "" {
+			return relLink(dir, o.reviews[config]) + "#" + url.PathEscape(id)
+		}
 		if d.Source == "" || d.Source == "-" {
 			return ""
 		}
-		src, err := filepath.Abs(d.Source)
-		if err != nil {
-			return ""
-		}
-		base, err := filepath.Abs(dir)
-		if err != nil {
-			return ""
-		}
-		rel, err := filepath.Rel(base, src)
-		if err != nil {
-			return ""
-		}
-		return (&url.URL{Path: filepath.ToSlash(rel)}).String()
+		return relLink(dir, d.Source)
 	}
+}
+
+// relLink is the relative URL of file p from folder dir.
+func relLink(dir, p string) string {
+	src, err := filepath.Abs(p)
+	if err != nil {
+		return ""
+	}
+	base, err := filepath.Abs(dir)
+	if err != nil {
+		return ""
+	}
+	rel, err := filepath.Rel(base, src)
+	if err != nil {
+		return ""
+	}
+	return (&url.URL{Path: filepath.ToSlash(rel)}).String()
 }

@@ -37,27 +37,15 @@ the run was started in. A source that changed since the run is flagged.`,
 			if _, err := os.Stat(filepath.Join(runDir, pipeline.LedgerFile)); err != nil {
 				return fmt.Errorf("reading %s: %w (is it a quarry run dir?)", runDir, err)
 			}
-			opts := review.Options{Source: source.Options{PDFPassword: pdfPassword, Logger: a.log,
-				IsPDFPasswordError: func(err error) bool { return errors.Is(err, pdftext.ErrPassword) }}}
-			rec, err := review.ReadRecord(runDir)
-			if err != nil {
-				return err
-			}
-			if rec != nil {
-				if err := rec.Apply(&opts.Source); err != nil {
-					return err
-				}
-				opts.BaseDir = rec.Dir
-			}
 			ctx := cmd.Context()
 			pdf, err := pdftext.New(ctx, pdftext.Options{})
 			if err != nil {
 				return err
 			}
 			defer pdf.Close()
-			opts.Source.PDFText = pdf
-			if !noImages {
-				opts.PDF = pdf
+			opts, err := a.reviewOptions(runDir, pdfPassword, pdf, !noImages)
+			if err != nil {
+				return err
 			}
 			return a.writeReview(ctx, runDir, out, opts)
 		},
@@ -72,6 +60,29 @@ the run was started in. A source that changed since the run is flagged.`,
 
 // writeReview builds the review page of runDir into out, through a
 // temporary file renamed into place.
+// reviewOptions reads the sources of the run in runDir again as the run
+// read them (its recorded source options), PDFs through pdf, with page
+// images when images is set.
+func (a *app) reviewOptions(runDir, pdfPassword string, pdf *pdftext.Extractor, images bool) (review.Options, error) {
+	opts := review.Options{Source: source.Options{PDFPassword: pdfPassword, Logger: a.log,
+		IsPDFPasswordError: func(err error) bool { return errors.Is(err, pdftext.ErrPassword) }}}
+	rec, err := review.ReadRecord(runDir)
+	if err != nil {
+		return opts, err
+	}
+	if rec != nil {
+		if err := rec.Apply(&opts.Source); err != nil {
+			return opts, err
+		}
+		opts.BaseDir = rec.Dir
+	}
+	opts.Source.PDFText = pdf
+	if images {
+		opts.PDF = pdf
+	}
+	return opts, nil
+}
+
 func (a *app) writeReview(ctx context.Context, runDir, out string, opts review.Options) error {
 	if dir := filepath.Dir(out); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
