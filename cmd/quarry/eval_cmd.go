@@ -30,6 +30,7 @@ type evalFlags struct {
 	failUnder string
 	keep      int
 	review    bool
+	tier      string
 }
 
 // belowError means the evaluation fell short of --fail-under (exit code 4).
@@ -85,6 +86,7 @@ Exit codes: 0 ok, 1 fatal error, 2 usage error, 4 below --fail-under.`,
 	fl.StringArrayVarP(&f.outs, "out", "o", nil, "report file: .json, .html or .csv (every mismatch) (repeatable)")
 	fl.StringVar(&f.failUnder, "fail-under", "", "exit 4 if below: overall=0.9,field=0.95,documents=0.8,supported=0.9,/total=0.99")
 	fl.BoolVar(&f.review, "review", false, "with an .html report: also write each configuration's review page beside it (REPORT.N.review.html) and link documents into it")
+	fl.StringVar(&f.tier, "tier", "", "price --runs at this tier: standard, batch or flex (half price); run dirs do not record it (default standard)")
 	fl.IntVar(&f.keep, "keep", 500, "mismatches per configuration shown in the HTML and JSON report (the CSV has all)")
 
 	// Shared with quarry run; defaults must stay run's (TestEvalSharesRunDefaults).
@@ -145,6 +147,14 @@ func (a *app) eval(ctx context.Context, f *evalFlags) error {
 	}
 	if f.review && html == "" {
 		return usagef("--review links the HTML report to review pages: add --out report.html")
+	}
+	switch f.tier {
+	case "", extract.TierStandard, extract.TierBatch, extract.TierFlex:
+	default:
+		return usagef("--tier must be standard, batch or flex, not %q", f.tier)
+	}
+	if f.tier != "" && len(f.runs) == 0 {
+		return usagef("--tier prices --runs; configurations eval runs are priced by their --service-tier")
 	}
 	var th eval.Thresholds
 	if f.failUnder != "" {
@@ -214,6 +224,7 @@ func (a *app) eval(ctx context.Context, f *evalFlags) error {
 		if err != nil {
 			return usageError{fmt.Errorf("--runs: %w", err)}
 		}
+		r.Tier = f.tier
 		runs = append(runs, r)
 	}
 	for i, m := range f.models {
@@ -227,6 +238,9 @@ func (a *app) eval(ctx context.Context, f *evalFlags) error {
 			return err
 		}
 		r.Name = m
+		if f.run.serviceTier == "flex" {
+			r.Tier = extract.TierFlex
+		}
 		runs = append(runs, r)
 	}
 	nameRuns(runs)

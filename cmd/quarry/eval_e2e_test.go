@@ -166,6 +166,10 @@ func TestEvalTwoModels(t *testing.T) {
 	if !regexp.MustCompile(`/total\s+100.0%\s+100.0%`).MatchString(r2.stdout) {
 		t.Errorf("--compare /total=number:60 should make both totals right:\n%s", r2.stdout)
 	}
+	r3 := c.run(t, exitOK, "eval", "--runs", dirs[0], "--runs", dirs[1], "--expected", "testdata/expected/notes", "--tier", "batch")
+	if !regexp.MustCompile(`cost per 1,000 docs\s+\$1.80\s+\$0.14`).MatchString(r3.stdout) {
+		t.Errorf("--tier batch should halve the costs ($3.60 and $0.27):\n%s", r3.stdout)
+	}
 }
 
 func TestEvalUsage(t *testing.T) {
@@ -182,6 +186,8 @@ func TestEvalUsage(t *testing.T) {
 		{[]string{"eval", "--expected", "testdata/expected", "--model", "m", "--runs", "d"}, "one or the other"},
 		{[]string{"eval", "--expected", "testdata/expected", "--model", "m", "--in", "x", "--out", "r.xlsx"}, "unknown report type"},
 		{[]string{"eval", "--expected", "testdata/expected", "--model", "m", "--in", "x", "--review", "--out", "r.json"}, "add --out report.html"},
+		{[]string{"eval", "--expected", "testdata/expected", "--runs", "d", "--tier", "cheap"}, "--tier must be"},
+		{[]string{"eval", "--expected", "testdata/expected", "--model", "m", "--in", "x", "--tier", "batch"}, "--tier prices --runs"},
 		{[]string{"eval", "--expected", "testdata/expected", "--model", "m", "--in", "x", "--fail-under", "overall"}, "NAME=SHARE"},
 		{[]string{"eval", "--expected", "testdata/expected", "--model", "m", "--in", "x", "--compare", "total"}, "PATTERN=RULE"},
 		{[]string{"eval", "--expected", "testdata/expected", "--model", "m", "--in", "x", "--compare", "total=fuzzy"}, "bad comparison rule"},
