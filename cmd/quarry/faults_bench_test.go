@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -30,7 +31,7 @@ import (
 // written here: the openai-go SDK with its default retries and a
 // concurrency limit, nothing else.
 //
-//	go test ./cmd/quarry/ -run '^$' -bench Faults -benchtime 1x
+//	go test ./cmd/quarry/ -run '^$' -bench Faults -benchtime 1x [-faults.latency 200ms]
 //
 // Each document's k-th request draws its fault from a generator seeded with
 // (document, k), so both clients meet the same faults in the same order.
@@ -38,8 +39,11 @@ import (
 const (
 	faultDocs        = 300
 	faultConcurrency = 16
-	faultLatency     = 20 * time.Millisecond // a model answer's latency
 )
+
+// faultLatency is a model answer's latency; live answers take a second or
+// more, which makes fixed costs (the CLI's start, the ledger) count less.
+var faultLatency = flag.Duration("faults.latency", 20*time.Millisecond, "BenchmarkFaults: latency of a model answer")
 
 const faultSchema = `{
 	"type": "object",
@@ -95,7 +99,7 @@ func (f *faultMix) reply(r *extracttest.Request) extracttest.Reply {
 	plenty := func(rep extracttest.Reply) extracttest.Reply {
 		return rep.WithRateLimit(100_000, 99_990, 100_000_000, 99_990_000)
 	}
-	good := plenty(extracttest.Text(fmt.Sprintf(`{"id":"%s","total":%d}`, id, 100+i)).WithLatency(faultLatency))
+	good := plenty(extracttest.Text(fmt.Sprintf(`{"id":"%s","total":%d}`, id, 100+i)).WithLatency(*faultLatency))
 	kind, rep := "good", good
 	switch {
 	case x < 0.05:
@@ -109,9 +113,9 @@ func (f *faultMix) reply(r *extracttest.Request) extracttest.Reply {
 	case x < 0.17:
 		kind, rep = "cut", good.CutAfter(100+k*37)
 	case x < 0.19:
-		kind, rep = "incomplete", plenty(extracttest.Incomplete("max_output_tokens", fmt.Sprintf(`{"id":"%s","total":%s`, id, strings.Repeat(" \n", 300))).WithLatency(faultLatency))
+		kind, rep = "incomplete", plenty(extracttest.Incomplete("max_output_tokens", fmt.Sprintf(`{"id":"%s","total":%s`, id, strings.Repeat(" \n", 300))).WithLatency(*faultLatency))
 	case x < 0.23:
-		kind, rep = "schema", plenty(extracttest.Text(fmt.Sprintf(`{"id":"%s","total":"%d EUR"}`, id, 100+i)).WithLatency(faultLatency))
+		kind, rep = "schema", plenty(extracttest.Text(fmt.Sprintf(`{"id":"%s","total":"%d EUR"}`, id, 100+i)).WithLatency(*faultLatency))
 	}
 	f.mu.Lock()
 	f.counts[kind]++
