@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -134,6 +135,9 @@ func (a *app) eval(ctx context.Context, f *evalFlags) error {
 		return usagef("eval --model needs the documents: --in PATH")
 	case len(f.runs) > 0 && len(f.run.inputs) > 0:
 		return usagef("--in is for running configurations; --runs reads the documents' outcomes from the run dirs")
+	}
+	if slices.Contains(f.run.inputs, "-") {
+		return usagef("eval reads the documents once per configuration: name files or folders, not stdin (-)")
 	}
 	html := ""
 	for _, o := range f.outs {

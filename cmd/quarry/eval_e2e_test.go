@@ -187,6 +187,7 @@ func TestEvalUsage(t *testing.T) {
 		{[]string{"eval", "--expected", "testdata/expected", "--model", "m", "--in", "x", "--out", "r.xlsx"}, "unknown report type"},
 		{[]string{"eval", "--expected", "testdata/expected", "--model", "m", "--in", "x", "--review", "--out", "r.json"}, "add --out report.html"},
 		{[]string{"eval", "--expected", "testdata/expected", "--runs", "d", "--tier", "cheap"}, "--tier must be"},
+		{[]string{"eval", "--expected", "testdata/expected", "--model", "m", "--in", "-"}, "not stdin"},
 		{[]string{"eval", "--expected", "testdata/expected", "--model", "m", "--in", "x", "--tier", "batch"}, "--tier prices --runs"},
 		{[]string{"eval", "--expected", "testdata/expected", "--model", "m", "--in", "x", "--fail-under", "overall"}, "NAME=SHARE"},
 		{[]string{"eval", "--expected", "testdata/expected", "--model", "m", "--in", "x", "--compare", "total"}, "PATTERN=RULE"},
