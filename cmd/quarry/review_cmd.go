@@ -58,8 +58,6 @@ the run was started in. A source that changed since the run is flagged.`,
 	return cmd
 }
 
-// writeReview builds the review page of runDir into out, through a
-// temporary file renamed into place.
 // reviewOptions reads the sources of the run in runDir again as the run
 // read them (its recorded source options), PDFs through pdf, with page
 // images when images is set.
@@ -83,6 +81,8 @@ func (a *app) reviewOptions(runDir, pdfPassword string, pdf *pdftext.Extractor, 
 	return opts, nil
 }
 
+// writeReview builds the review page of runDir into out, through a
+// temporary file renamed into place.
 func (a *app) writeReview(ctx context.Context, runDir, out string, opts review.Options) error {
 	if dir := filepath.Dir(out); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
