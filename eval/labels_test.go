@@ -30,6 +30,7 @@ func TestFolderLabels(t *testing.T) {
 		{"receipts/receipt-kwik-hardware.png", true, ""},
 		{"invoices/unknown.pdf", false, ""},
 		{"../README.md", false, ""},
+		{"invoices/../../README.md", false, ""},
 		{"tickets/tickets.csv#row=99", false, ""},
 	}
 	for _, tt := range tests {
@@ -54,6 +55,10 @@ func TestFolderBadFile(t *testing.T) {
 	var le *LabelError
 	if !errors.As(err, &le) || le.Path != filepath.Join(dir, "a.json") {
 		t.Fatalf("err = %v, want a *LabelError naming a.json", err)
+	}
+	os.WriteFile(filepath.Join(dir, "v1..2.json"), []byte(`{"x":1}`), 0o644)
+	if _, ok, err := l.Expected("v1..2.pdf"); !ok || err != nil {
+		t.Errorf(`Expected("v1..2.pdf") = %v, %v: two dots in a name are not a parent folder`, ok, err)
 	}
 	if _, err := Folder(t.TempDir()); !errors.Is(err, ErrLabels) {
 		t.Errorf("empty folder: err = %v", err)
