@@ -266,7 +266,13 @@ func (p *Parquet) Write(o *pipeline.Outcome) error {
 	}
 	p.evidence(o)
 
-	p.rows = append(p.rows, r.append(nil))
+	// The rows' backing arrays are reused from batch to batch: the writer
+	// copies values into its column buffers.
+	var buf parquet.Row
+	if n := len(p.rows); n < cap(p.rows) {
+		buf = p.rows[:n+1][n][:0]
+	}
+	p.rows = append(p.rows, r.append(buf))
 	if len(p.rows) >= pqBatch {
 		return p.flush()
 	}
@@ -300,7 +306,9 @@ func (p *Parquet) flush() error {
 		return nil
 	}
 	_, err := p.w.WriteRows(p.rows)
-	clear(p.rows)
+	for i := range p.rows {
+		clear(p.rows[i]) // drop references to the values' bytes
+	}
 	p.rows = p.rows[:0]
 	if err != nil {
 		return fmt.Errorf("sink: parquet: %w", err)
