@@ -102,8 +102,11 @@ func Many[T any](ctx context.Context, ex *Extractor, inputs ...Input) ([]T, *Res
 }
 
 // Decode decodes an answer strictly into v (a pointer to s.Type) and
-// validates it, returning every problem with its JSON pointer. A wrapped
-// list root (s.ListKey) is unwrapped.
+// validates it, returning every problem with its JSON pointer: the validate
+// tags and Validate methods at every depth (Validate), then what the schema
+// states besides (enum, bounds, pattern and item counts from jsonschema
+// tags) where those found nothing. A wrapped list root (s.ListKey) is
+// unwrapped.
 func Decode(s *schema.Schema, answer []byte, v any) []*schema.FieldError {
 	if err := s.Decode(answer, v); err != nil {
 		var de *schema.DecodeError
@@ -116,7 +119,8 @@ func Decode(s *schema.Schema, answer []byte, v any) []*schema.FieldError {
 	if s.ListKey != "" {
 		base = schema.Pointer("", s.ListKey)
 	}
-	return Validate(v, base)
+	errs := Validate(v, base)
+	return append(errs, keywordErrors(s, answer, errs)...)
 }
 
 // Extract runs one extraction for spec and returns the valid answer as JSON.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -492,5 +493,33 @@ func TestStoreReaskDoesNotResendFile(t *testing.T) {
 	}
 	if in := string(reqs[1].Input); strings.Contains(in, "file-abc123") || strings.Contains(in, "Example Ltd") {
 		t.Errorf("the store-mode re-ask re-sent the file or the examples: %s", in)
+	}
+}
+
+// What the schema states from jsonschema tags is checked too, at every depth.
+type kwItem struct {
+	Kind string `json:"kind" jsonschema:"enum=a,enum=b"`
+	N    int    `json:"n" jsonschema:"minimum=5"`
+}
+
+type kwDoc struct {
+	Items []kwItem `json:"items"`
+	Code  string   `json:"code" jsonschema:"pattern=^[A-Z]{3}$"`
+}
+
+func TestSchemaKeywordsChecked(t *testing.T) {
+	s, err := schema.For[kwDoc]()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v kwDoc
+	errs := extract.Decode(s, []byte(`{"items":[{"kind":"a","n":5},{"kind":"c","n":1}],"code":"abc"}`), &v)
+	var got []string
+	for _, fe := range errs {
+		got = append(got, fe.Pointer)
+	}
+	slices.Sort(got)
+	if diff := cmp.Diff([]string{"/code", "/items/1/kind", "/items/1/n"}, got); diff != "" {
+		t.Errorf("pointers (-want +got):\n%s\n%v", diff, errs)
 	}
 }
