@@ -270,7 +270,7 @@ func (a *app) execute(ctx context.Context, j *job) error {
 	}
 	if f.stream {
 		j.ex.Client = &j.client.Responses
-		return a.streamOne(ctx, j, sinks)
+		return a.streamOne(ctx, j, ledger, sinks)
 	}
 	if len(f.outs) == 0 {
 		sinks = append(sinks, replayed{sink.NewJSONL(a.stdout, sinkOpts)})

@@ -7,8 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
-	"time"
 
 	"golang.org/x/term"
 
@@ -20,8 +20,9 @@ import (
 
 // streamOne extracts a single document with a streamed response, printing
 // the JSON live as it arrives: redrawn in place on a terminal, one line per
-// partial answer otherwise. Outputs (--out), if any, get the final outcome.
-func (a *app) streamOne(ctx context.Context, j *job, sinks []pipeline.Sink) error {
+// partial answer otherwise. Outputs (--out), if any, get the final outcome,
+// and the ledger records it, as in every other mode.
+func (a *app) streamOne(ctx context.Context, j *job, ledger *pipeline.Ledger, sinks []pipeline.Sink) error {
 	docs, err := source.Open(ctx, j.f.inputs, j.srcOpts)
 	if err != nil {
 		return usageError{err}
@@ -51,55 +52,78 @@ func (a *app) streamOne(ctx context.Context, j *job, sinks []pipeline.Sink) erro
 	}
 	f, isFile := a.stdout.(*os.File)
 	tty := isFile && term.IsTerminal(int(f.Fd()))
-	shown := 0 // lines drawn by the last partial, on a terminal
-	started := time.Now()
-	var final extract.RawPartial
 	var runErr error
-	for p, err := range ex.StreamRaw(ctx, j.schema.spec, extract.StreamOptions{}, docextract.Inputs(doc)...) {
-		if err != nil {
-			final, runErr = p, err
-			break
-		}
-		final = p
-		var out bytes.Buffer
-		if tty {
-			_ = json.Indent(&out, p.JSON, "", "  ")
-			if shown > 0 {
-				fmt.Fprintf(a.stdout, "\x1b[%dA\x1b[J", shown)
+	fn := func(ctx context.Context, doc pipeline.Document) pipeline.Result {
+		shown := 0 // lines drawn by the last partial, on a terminal
+		var final extract.RawPartial
+		for p, err := range ex.StreamRaw(ctx, j.schema.spec, extract.StreamOptions{}, docextract.Inputs(&doc)...) {
+			if err != nil {
+				final, runErr = p, err
+				break
 			}
+			final = p
+			var out bytes.Buffer
+			if tty {
+				_ = json.Indent(&out, p.JSON, "", "  ")
+				if shown > 0 {
+					fmt.Fprintf(a.stdout, "\x1b[%dA\x1b[J", shown)
+				}
+				fmt.Fprintln(a.stdout, out.String())
+				shown = strings.Count(out.String(), "\n") + 1
+				continue
+			}
+			_ = json.Compact(&out, p.JSON)
 			fmt.Fprintln(a.stdout, out.String())
-			shown = strings.Count(out.String(), "\n") + 1
-			continue
 		}
-		_ = json.Compact(&out, p.JSON)
-		fmt.Fprintln(a.stdout, out.String())
+		r := docextract.Result(final.JSON, final.Result, runErr)
+		if runErr != nil {
+			r.Value = nil
+		}
+		return r
 	}
-	r := docextract.Result(final.JSON, final.Result, runErr)
-	if runErr != nil {
-		r.Value = nil
-	}
-	o := &pipeline.Outcome{ID: doc.ID, Hash: doc.Hash(), Fingerprint: j.fp, Status: r.Status, Reason: r.Reason,
-		Value: r.Value, Evidence: r.Evidence, AttemptErrors: r.AttemptErrors, Attempts: r.Attempts, Usage: r.Usage, Model: r.Model, ResponseIDs: r.ResponseIDs,
-		Source: doc.Source, Row: doc.Row, Page: doc.Page, Columns: doc.Columns, Meta: doc.Meta,
-		Started: started, Finished: time.Now()}
+	// The one document runs through pipeline.Run like any other run: it is
+	// recorded in the ledger, so running the command again replays it.
 	info := &pipeline.RunInfo{Model: j.ex.Model, Instructions: j.ex.SentInstructions(), Schema: j.schema.spec.Schema,
-		Simulated: j.simulated, Start: started, End: time.Now()}
-	for _, s := range sinks {
-		if err := s.Write(o); err != nil {
-			return err
+		Simulated: j.simulated}
+	var o pipeline.Outcome
+	_, err = pipeline.Run(ctx, slices.Values([]pipeline.Document{*doc}), fn, pipeline.Options{
+		Concurrency: 1,
+		Ledger:      ledger,
+		Fingerprint: j.fp,
+		Sinks:       append(sinks, outcomeSink{&o}),
+		RetryFailed: j.f.retryFailed,
+		Info:        info,
+		Logger:      a.log,
+	})
+	if runErr != nil && errors.Is(runErr, context.Canceled) {
+		return runErr
+	}
+	if err != nil {
+		return err
+	}
+	if o.Status == pipeline.StatusSkipped {
+		if len(o.Value) > 0 {
+			var out bytes.Buffer
+			_ = json.Compact(&out, o.Value)
+			fmt.Fprintln(a.stdout, out.String())
 		}
-		if err := s.Close(info); err != nil {
-			return err
+		fmt.Fprintf(a.stderr, "quarry: %s: %s (ledger in %s)\n", doc.ID, o.Reason, j.runDir)
+		if o.EarlierStatus != pipeline.StatusOK {
+			return failuresError{failed: 1}
 		}
+		return nil
 	}
 	if runErr != nil {
-		if errors.Is(runErr, context.Canceled) {
-			return runErr
-		}
-		fmt.Fprintf(a.stderr, "quarry: %s: %s: %v\n", doc.ID, r.Status, runErr)
+		fmt.Fprintf(a.stderr, "quarry: %s: %s: %v\n", doc.ID, o.Status, runErr)
 		return failuresError{failed: 1}
 	}
 	fmt.Fprintf(a.stderr, "quarry: %s: ok after %d attempt(s), %d input + %d output tokens\n",
-		doc.ID, r.Attempts, r.Usage.InputTokens, r.Usage.OutputTokens)
+		doc.ID, o.Attempts, o.Usage.InputTokens, o.Usage.OutputTokens)
 	return nil
 }
+
+// outcomeSink keeps the last outcome written.
+type outcomeSink struct{ o *pipeline.Outcome }
+
+func (s outcomeSink) Write(o *pipeline.Outcome) error { *s.o = *o; return nil }
+func (outcomeSink) Close(*pipeline.RunInfo) error     { return nil }

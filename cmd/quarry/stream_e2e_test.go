@@ -43,3 +43,27 @@ func TestStreamOneDocument(t *testing.T) {
 		t.Errorf("stderr = %s", r.stderr)
 	}
 }
+
+// TestStreamRecorded: a streamed run records its outcome in the ledger, so
+// the same command again replays it instead of asking again.
+func TestStreamRecorded(t *testing.T) {
+	dir := workdir(t)
+	c := cmd{dir: dir}
+	args := []string{"run", "--mock", "--stream", "--schema", "testdata/invoice.schema.json",
+		"--in", "testdata/samples/notes/brightpath-invoice.txt", "--out", "out/s.jsonl"}
+	first := c.run(t, 0, args...)
+	lines := strings.Split(strings.TrimSpace(first.stdout), "\n")
+	again := c.run(t, 0, args...)
+	if got := strings.TrimSpace(again.stdout); got != lines[len(lines)-1] {
+		t.Errorf("replayed stdout = %q, want the final answer %q", got, lines[len(lines)-1])
+	}
+	if !strings.Contains(again.stderr, "done in an earlier run: ok") {
+		t.Errorf("stderr = %s", again.stderr)
+	}
+	var out struct {
+		Status string `json:"status"`
+	}
+	if err := json.Unmarshal(readFile(t, dir, "out/s.jsonl"), &out); err != nil || out.Status != "ok" {
+		t.Errorf("out/s.jsonl after the replay: %v %+v", err, out)
+	}
+}
