@@ -77,7 +77,11 @@ func BenchmarkBatchFiles(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if _, err := w.add(fmt.Sprintf("doc-%07d", i), "h", 1, c.Request()); err != nil {
+			body, err := c.Body()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := w.add(fmt.Sprintf("doc-%07d", i), "h", 1, body); err != nil {
 				b.Fatal(err)
 			}
 		}

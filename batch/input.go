@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-
-	"github.com/seed0611af48/quarry/extract"
 )
 
 // maxCustomID is the longest custom_id Run writes.
@@ -76,11 +74,7 @@ func (w *writer) customID(id, hash string, attempt int) string {
 }
 
 // add writes one request line and returns its custom_id.
-func (w *writer) add(id, hash string, attempt int, body *extract.Request) (string, error) {
-	b, err := json.Marshal(body)
-	if err != nil {
-		return "", fmt.Errorf("batch: encoding the request: %w", err)
-	}
+func (w *writer) add(id, hash string, attempt int, b json.RawMessage) (string, error) {
 	cid := w.customID(id, hash, attempt)
 	line, err := json.Marshal(inputLine{CustomID: cid, Method: "POST", URL: "/v1/responses", Body: b})
 	if err != nil {

@@ -276,7 +276,11 @@ func (r *runner) one(ctx context.Context, doc *pipeline.Document, seq int64, res
 		return r.deliver(o, false, true, nil)
 	}
 	st = c.State()
-	if _, err := w.add(doc.ID, hash, len(st.Attempts)+1, c.Request()); err != nil {
+	body, err := c.Body()
+	if err != nil {
+		return fmt.Errorf("batch: encoding the request: %w", err)
+	}
+	if _, err := w.add(doc.ID, hash, len(st.Attempts)+1, body); err != nil {
 		var tl *TooLargeError
 		if errors.As(err, &tl) {
 			o.Status, o.Reason, o.Finished = pipeline.StatusError, err.Error(), r.opts.Clock()

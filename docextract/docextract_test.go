@@ -2,7 +2,6 @@ package docextract
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -89,7 +88,7 @@ func TestInputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, err := json.Marshal(c.Request())
+	body, err := c.Body()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,7 @@ import (
 //
 //	c, _ := ex.NewCall(spec, inputs...)
 //	for !c.Done() {
-//		body := c.Request()      // the next attempt's request body
+//		body, _ := c.Body()      // the next attempt's request body
 //		resp := send(body)       // however it is sent
 //		c.Handle(resp, latency)  // decode, validate, decide
 //	}
@@ -108,8 +108,15 @@ func (c *Call) State() CallState {
 // Done reports whether the call is over.
 func (c *Call) Done() bool { return c.done }
 
-// Request returns the body of the next attempt.
-func (c *Call) Request() *Request {
+// Body returns the JSON body of the next attempt's POST /v1/responses, byte
+// for byte what a synchronous call sends: a batch runner writes it to its
+// input file.
+func (c *Call) Body() (json.RawMessage, error) {
+	return json.Marshal(c.next())
+}
+
+// next builds the next attempt's request.
+func (c *Call) next() *wireRequest {
 	var prev *turn
 	if c.st.Correction != "" {
 		prev = &turn{responseID: c.st.PrevResponseID, answer: c.st.PrevAnswer, correction: c.st.Correction}
@@ -137,9 +144,9 @@ func (c *Call) finish(v json.RawMessage, err error) {
 	c.done, c.value, c.err = true, v, err
 }
 
-// Handle reads the response to the last Request and decides: a valid answer
+// Handle reads the response to the last request and decides: a valid answer
 // or a final outcome ends the call; an invalid or truncated answer prepares
-// the next Request. It returns Done().
+// the next Body. It returns Done().
 func (c *Call) Handle(resp *responses.Response, latency time.Duration) bool {
 	if c.done {
 		return true

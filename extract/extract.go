@@ -139,7 +139,7 @@ func (ex *Extractor) Extract(ctx context.Context, spec Spec, inputs ...Input) (j
 	opts := count.options(ex.RequestOptions)
 	dropped := false
 	for !c.Done() {
-		params, err := c.Request().Params()
+		params, err := c.next().params()
 		if err != nil {
 			c.Fail(fmt.Errorf("extract: encoding the request: %w", err))
 			break

@@ -142,7 +142,7 @@ func (in Input) wire() (inputPart, error) {
 		}
 		mime := in.mime
 		if mime == "" {
-			mime = ImageType(data)
+			mime = imageType(data)
 		}
 		if mime == "" {
 			return inputPart{}, &InputError{Name: label, Err: errors.New("not a PNG, JPEG, WebP or GIF image")}
@@ -202,8 +202,8 @@ func (in Input) detailOrAuto() string {
 	return in.detail
 }
 
-// ImageType returns the MIME type of PNG, JPEG, WebP and GIF bytes, or "".
-func ImageType(data []byte) string {
+// imageType returns the MIME type of PNG, JPEG, WebP and GIF bytes, or "".
+func imageType(data []byte) string {
 	if len(data) >= 12 && string(data[:4]) == "RIFF" && string(data[8:12]) == "WEBP" {
 		return "image/webp"
 	}

@@ -8,20 +8,21 @@ import (
 	"github.com/openai/openai-go/v3/responses"
 )
 
-// Request is the body of one POST /v1/responses call, in the order it is
+// wireRequest is the body of one POST /v1/responses call, in the order it is
 // sent: the stable parts (model, instructions, schema, document) first so
-// prompt caching can match the longest prefix. It is exported so a batch
-// runner can write exactly the body a synchronous call would send.
-type Request struct {
+// prompt caching can match the longest prefix. Call.Body gives it, as JSON,
+// to a batch runner, so that it writes exactly the body a synchronous call
+// sends.
+type wireRequest struct {
 	Model              string            `json:"model"`
 	Instructions       string            `json:"instructions,omitempty"`
-	Text               TextConfig        `json:"text"`
-	Input              []InputItem       `json:"input"`
+	Text               wireText          `json:"text"`
+	Input              []wireItem        `json:"input"`
 	PreviousResponseID string            `json:"previous_response_id,omitempty"`
 	Store              bool              `json:"store"`
 	Temperature        *float64          `json:"temperature,omitempty"`
 	TopP               *float64          `json:"top_p,omitempty"`
-	Reasoning          *ReasoningConfig  `json:"reasoning,omitempty"`
+	Reasoning          *wireReasoning    `json:"reasoning,omitempty"`
 	MaxOutputTokens    int64             `json:"max_output_tokens,omitempty"`
 	PromptCacheKey     string            `json:"prompt_cache_key,omitempty"`
 	Metadata           map[string]string `json:"metadata,omitempty"`
@@ -29,36 +30,36 @@ type Request struct {
 	Background         bool              `json:"background,omitempty"`
 }
 
-// TextConfig is the request's text setting: the structured output format.
-type TextConfig struct {
-	Format TextFormat `json:"format"`
+// wireText is the request's text setting: the structured output format.
+type wireText struct {
+	Format wireFormat `json:"format"`
 }
 
-// TextFormat is a json_schema text format. Schema is kept as raw JSON so the
+// wireFormat is a json_schema text format. Schema is kept as raw JSON so the
 // property order of the schema (the order the model writes keys in) survives.
-type TextFormat struct {
+type wireFormat struct {
 	Type   string          `json:"type"`
 	Name   string          `json:"name"`
 	Schema json.RawMessage `json:"schema"`
 	Strict bool            `json:"strict"`
 }
 
-// ReasoningConfig is the reasoning setting of reasoning models.
-type ReasoningConfig struct {
+// wireReasoning is the reasoning setting of reasoning models.
+type wireReasoning struct {
 	Effort string `json:"effort,omitempty"`
 }
 
-// InputItem is one message of the input: the document (role user), a
+// wireItem is one message of the input: the document (role user), a
 // previous answer (role assistant) or a correction (role user).
-type InputItem struct {
+type wireItem struct {
 	Type    string `json:"type"`
 	Role    string `json:"role"`
 	Content any    `json:"content"`
 }
 
-// Params wraps the request as openai-go parameters. The body is sent as
+// params wraps the request as openai-go parameters. The body is sent as
 // marshalled by encoding/json, byte for byte.
-func (r *Request) Params() (responses.ResponseNewParams, error) {
+func (r *wireRequest) params() (responses.ResponseNewParams, error) {
 	body, err := json.Marshal(r)
 	if err != nil {
 		return responses.ResponseNewParams{}, err
@@ -69,11 +70,11 @@ func (r *Request) Params() (responses.ResponseNewParams, error) {
 }
 
 // request builds the body of one attempt.
-func (ex *Extractor) request(spec *Spec, examples []exampleTurn, parts []inputPart, maxOut int64, prev *turn) *Request {
-	r := &Request{
+func (ex *Extractor) request(spec *Spec, examples []exampleTurn, parts []inputPart, maxOut int64, prev *turn) *wireRequest {
+	r := &wireRequest{
 		Model:        ex.model(),
 		Instructions: ex.SentInstructions(),
-		Text: TextConfig{Format: TextFormat{
+		Text: wireText{Format: wireFormat{
 			Type: "json_schema", Name: spec.Name, Schema: spec.Schema, Strict: true,
 		}},
 		Store:           ex.Store,
@@ -86,20 +87,20 @@ func (ex *Extractor) request(spec *Spec, examples []exampleTurn, parts []inputPa
 	switch {
 	case ex.reasoning():
 		if ex.ReasoningEffort != "" && dropped&dropReasoning == 0 {
-			r.Reasoning = &ReasoningConfig{Effort: ex.ReasoningEffort}
+			r.Reasoning = &wireReasoning{Effort: ex.ReasoningEffort}
 		}
 	case dropped&dropSampling == 0:
 		r.Temperature, r.TopP = ex.Temperature, ex.TopP
 	}
 	// Examples first: they are the same for many documents, so prompt
 	// caching can match them.
-	var conversation []InputItem
+	var conversation []wireItem
 	for _, e := range examples {
 		conversation = append(conversation,
-			InputItem{Type: "message", Role: "user", Content: e.parts},
-			InputItem{Type: "message", Role: "assistant", Content: e.answer})
+			wireItem{Type: "message", Role: "user", Content: e.parts},
+			wireItem{Type: "message", Role: "assistant", Content: e.answer})
 	}
-	document := InputItem{Type: "message", Role: "user", Content: parts}
+	document := wireItem{Type: "message", Role: "user", Content: parts}
 	switch {
 	case prev == nil:
 		r.Input = append(conversation, document)
@@ -107,12 +108,12 @@ func (ex *Extractor) request(spec *Spec, examples []exampleTurn, parts []inputPa
 		// The server has the examples, the document and the previous
 		// answer: send only the fix.
 		r.PreviousResponseID = prev.responseID
-		r.Input = []InputItem{{Type: "message", Role: "user", Content: prev.correction}}
+		r.Input = []wireItem{{Type: "message", Role: "user", Content: prev.correction}}
 	default:
 		r.Input = append(conversation,
 			document,
-			InputItem{Type: "message", Role: "assistant", Content: prev.answer},
-			InputItem{Type: "message", Role: "user", Content: prev.correction},
+			wireItem{Type: "message", Role: "assistant", Content: prev.answer},
+			wireItem{Type: "message", Role: "user", Content: prev.correction},
 		)
 	}
 	return r

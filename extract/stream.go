@@ -312,7 +312,7 @@ func (ex *Extractor) streamCall(ctx context.Context, spec Spec, opts StreamOptio
 	stall := opts.stall(ex)
 	retried, dropped := false, false
 	for !c.Done() {
-		params, err := c.Request().Params()
+		params, err := c.next().params()
 		if err != nil {
 			c.Fail(fmt.Errorf("extract: encoding the request: %w", err))
 			break

@@ -172,7 +172,7 @@ func TestLimiterMiddleware(t *testing.T) {
 		}
 		start := time.Now()
 		r, _ := l.Wait(t.Context(), 400)
-		ctx := ContextWithReservation(t.Context(), r)
+		ctx := contextWithReservation(t.Context(), r)
 		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, "http://x/v1/responses", nil)
 		l.Middleware(req, next) // pre-paid: immediate; answers 429
 		if got := time.Since(start); got != 0 {
@@ -338,7 +338,7 @@ func TestLimiterAdaptive(t *testing.T) {
 							if err != nil {
 								return
 							}
-							ctx := ContextWithReservation(ctx, r)
+							ctx := contextWithReservation(ctx, r)
 							req, _ := http.NewRequestWithContext(ctx, "POST", "http://sim/", nil)
 							for range 5 { // the first attempt is pre-paid, retries pay
 								resp, err := l.Middleware(req, srv.answer)

@@ -249,10 +249,10 @@ func (f roundTripperFunc) RoundTrip(req *http.Request) (*http.Response, error) {
 
 type reservationKey struct{}
 
-// ContextWithReservation returns a context carrying r, so that
+// contextWithReservation returns a context carrying r, so that
 // [Limiter.Middleware] knows the first HTTP attempt made with it is already
 // paid for. [Run] does this for the function it calls.
-func ContextWithReservation(ctx context.Context, r *Reservation) context.Context {
+func contextWithReservation(ctx context.Context, r *Reservation) context.Context {
 	if r == nil {
 		return ctx
 	}

@@ -249,7 +249,7 @@ func (r *runner) process(ctx context.Context, j job) done {
 		return interrupted(o, ctx, r.opts.Clock())
 	}
 	r.inFlight.Add(1)
-	res, stack := call(ContextWithReservation(ctx, resv), r.fn, doc)
+	res, stack := call(contextWithReservation(ctx, resv), r.fn, doc)
 	r.inFlight.Add(-1)
 	resv.Done(res.Usage.Total())
 	o.Finished = r.opts.Clock()

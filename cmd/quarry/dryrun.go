@@ -51,7 +51,15 @@ func (a *app) dryRun(ctx context.Context, j *job) error {
 				fmt.Fprintf(w, "# %s: not sent: %v\n", doc.ID, err)
 				continue
 			}
-			body, _ := json.MarshalIndent(c.Request(), "", "  ")
+			raw, err := c.Body()
+			if err != nil {
+				fmt.Fprintf(w, "# %s: not sent: %v\n", doc.ID, err)
+				continue
+			}
+			var body []byte
+			if b, err := json.MarshalIndent(raw, "", "  "); err == nil {
+				body = b
+			}
 			body = dataURLs.ReplaceAllFunc(body, func(m []byte) []byte {
 				sub := dataURLs.FindSubmatch(m)
 				return []byte(fmt.Sprintf(`"%s%s…(%d base64 characters)"`, sub[1], sub[2][:16], len(sub[2])))
