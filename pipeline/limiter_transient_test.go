@@ -114,7 +114,7 @@ func TestLimiterAdaptiveTransient429s(t *testing.T) {
 					if err != nil {
 						return
 					}
-					ctx := ContextWithReservation(ctx, r)
+					ctx := contextWithReservation(ctx, r)
 					req, _ := http.NewRequestWithContext(ctx, "POST", "http://sim/", nil)
 					for range 5 {
 						resp, err := l.Middleware(req, answer)
