@@ -114,14 +114,14 @@ func (s *Server) Requests() []*Request {
 	return append([]*Request(nil), s.requests...)
 }
 
-// DiscardRequests stops keeping requests: [Server.Requests] returns none
-// received after it. A server standing in for a model over a long run (many
+// DiscardRequests stops keeping requests: [Server.Requests] and
+// [Server.Billed] return none received after it. A server standing in for a model over a long run (many
 // thousands of requests) calls it so that its memory stays flat.
 func (s *Server) DiscardRequests() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.discard = true
-	s.requests = nil
+	s.requests, s.billed = nil, nil
 }
 
 type requestKey struct{}
@@ -245,7 +245,9 @@ func (s *Server) bill(req *Request, reply Reply) {
 	switch reply.kind {
 	case kindText, kindRefusal, kindIncomplete:
 		s.mu.Lock()
-		s.billed = append(s.billed, req)
+		if !s.discard {
+			s.billed = append(s.billed, req)
+		}
 		s.mu.Unlock()
 	}
 }

@@ -26,7 +26,7 @@ func TestModelKeepsLittle(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := len(m.Requests()); n != 0 {
+	if n := len(m.Requests()) + len(m.Billed()); n != 0 {
 		t.Errorf("the server kept %d requests", n)
 	}
 	m.mu.Lock()
