@@ -147,6 +147,22 @@
 // problem, the value is filled by encoding/json, exactly as json.Unmarshal
 // would fill it. Decode never panics on any input.
 //
+// # Validating at every depth, writing answers
+//
+// [Validate] runs the validate tags of every struct in a decoded value (list
+// elements too, with or without "dive"; fields promoted from embedded
+// structs at their own key, "/id" rather than "/Base/id") and then the
+// Validate() error method of every value that has one, each problem at its
+// JSON pointer. [Marshal] writes a Go value as a strict server answers its
+// schema: every property present, null where omitempty or omitzero would
+// have dropped it. Types with their own JSON form state it with a
+// JSONSchema() method, or as text with declared values (JSONSchemaExtend
+// setting Enum, or an enum tag); otherwise For refuses them with a hint.
+// Integers narrower than 64 bits state their range; a time.Duration says
+// it is in nanoseconds. [Schema.Findings] holds Lint's findings, so that a
+// schema over strict mode's limits can be refused before it is sent
+// ([*LintError]).
+//
 // # Checking schema documents
 //
 // [Lint] checks any JSON Schema document against the strict subset and its
