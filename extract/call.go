@@ -28,6 +28,7 @@ type Call struct {
 	spec     Spec
 	parts    []inputPart
 	examples []exampleTurn
+	ev       *evidenceCall // nil without Extractor.Evidence
 	st       CallState
 	res      *Result
 	done     bool
@@ -84,6 +85,16 @@ func (ex *Extractor) RestoreCall(spec Spec, st CallState, inputs ...Input) (*Cal
 		return nil, &InputError{Name: "document", Err: errors.New("no input")}
 	}
 	c := &Call{ex: ex, spec: spec, parts: parts, examples: examples, st: st, res: &Result{Model: ex.model()}}
+	if ex.Evidence {
+		if len(examples) > 0 {
+			return nil, &InputError{Name: "example", Err: errors.New("worked examples cannot be sent with Evidence yet (their answers have no quotes)")}
+		}
+		ev, err := newEvidenceCall(ex, &spec, parts)
+		if err != nil {
+			return nil, err
+		}
+		c.ev = ev
+	}
 	for _, a := range st.Attempts {
 		c.res.Usage.add(a.Usage)
 		if a.ResponseID != "" {
@@ -120,6 +131,13 @@ func (c *Call) next() *wireRequest {
 	var prev *turn
 	if c.st.Correction != "" {
 		prev = &turn{responseID: c.st.PrevResponseID, answer: c.st.PrevAnswer, correction: c.st.Correction}
+	}
+	if c.ev != nil {
+		spec := c.spec
+		spec.Schema = c.ev.schema
+		r := c.ex.request(&spec, c.examples, c.parts, c.st.Budget, prev)
+		r.Instructions += evidenceInstructions
+		return r
 	}
 	return c.ex.request(&c.spec, c.examples, c.parts, c.st.Budget, prev)
 }
@@ -206,18 +224,31 @@ func (c *Call) Handle(resp *responses.Response, latency time.Duration) bool {
 	var errs []*schema.FieldError
 	text, note := unwrapAnswer(a.text)
 	att.Note = note
-	if text == "" {
+	value := []byte(text)
+	switch {
+	case text == "":
 		errs = []*schema.FieldError{{Message: "the answer is empty; expected a JSON object"}}
-	} else {
-		errs = c.spec.Check([]byte(text))
+	case c.ev != nil:
+		value, res.Evidence, errs = c.ev.check(&c.spec, value)
+	default:
+		errs = c.spec.Check(value)
+	}
+	last := len(res.Attempts)+1 >= c.ex.maxAttempts()
+	if len(errs) == 0 && c.ex.EvidenceReask && !last {
+		if bad := evidenceErrors(res.Evidence); len(bad) > 0 {
+			att.Errors = bad
+			res.Attempts = append(res.Attempts, att)
+			c.st.PrevResponseID, c.st.PrevAnswer, c.st.Correction = a.id, a.text, evidenceCorrection(bad)
+			return false
+		}
 	}
 	att.Errors = errs
 	res.Attempts = append(res.Attempts, att)
 	if len(errs) == 0 {
-		c.finish(json.RawMessage(text), nil)
+		c.finish(json.RawMessage(value), nil)
 		return true
 	}
-	if len(res.Attempts) >= c.ex.maxAttempts() {
+	if last {
 		c.finish(nil, &InvalidError{Attempts: res.Attempts, Raw: res.Raw})
 		return true
 	}

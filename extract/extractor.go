@@ -77,6 +77,18 @@ type Extractor struct {
 	// servers with other limits. If false (the default), such a schema is
 	// refused with a *schema.LintError before any request.
 	IgnoreSchemaLimits bool
+	// Evidence asks the model, for each leaf value, for the verbatim quote
+	// it read the value from (and the page, for text with "--- page N ---"
+	// lines), and checks every quote against the text sent: the verdicts
+	// are on Result.Evidence, keyed by JSON pointer (see package evidence).
+	// The caller's type or schema stays as it is; only the request's schema
+	// changes (each leaf becomes {quote, [page,] value}). Not for streaming,
+	// nor with worked examples (Example) yet.
+	Evidence bool
+	// EvidenceReask re-asks, like after a validation error, when a value's
+	// quote is not in the document or does not contain the value, telling
+	// the model why. The last answer is kept either way. Needs Evidence.
+	EvidenceReask bool
 	// RequestOptions are passed to every request, untouched.
 	RequestOptions []option.RequestOption
 

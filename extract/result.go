@@ -3,6 +3,7 @@ package extract
 import (
 	"time"
 
+	"github.com/seed0611af48/quarry/evidence"
 	"github.com/seed0611af48/quarry/schema"
 )
 
@@ -69,4 +70,7 @@ type Result struct {
 	Refusal string `json:"refusal,omitempty"`
 	// Raw is the last answer text received.
 	Raw string `json:"raw,omitempty"`
+	// Evidence holds, when Extractor.Evidence is set, the checked quote of
+	// every non-null leaf value of the answer, in document order.
+	Evidence []evidence.Item `json:"evidence,omitempty"`
 }

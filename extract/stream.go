@@ -302,6 +302,9 @@ func (ex *Extractor) streamCall(ctx context.Context, spec Spec, opts StreamOptio
 		}
 		return nil, nil, fmt.Errorf("%w (%T has none)", ErrNoStreaming, ex.Client)
 	}
+	if ex.Evidence {
+		return nil, nil, ErrEvidenceStream
+	}
 	c, err := ex.NewCall(spec, inputs...)
 	if err != nil {
 		return nil, nil, err
