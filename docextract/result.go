@@ -45,6 +45,9 @@ func Result(value json.RawMessage, res *extract.Result, err error) pipeline.Resu
 	r.Status = Status(err)
 	if err == nil {
 		r.Value = value
+		if res != nil && len(res.Evidence) > 0 {
+			r.Evidence, _ = json.Marshal(res.Evidence) // plain structs: cannot fail
+		}
 		return r
 	}
 	r.Reason = err.Error()

@@ -11,14 +11,14 @@ import (
 	"unicode"
 )
 
-// contains reports whether the source text src (the located quote)
-// supports value, a JSON leaf. Numbers are compared as numbers whatever
+// Supports reports whether the text src supports value, a JSON leaf: the
+// check [Verify] applies to the source text a quote was found at. Numbers are compared as numbers whatever
 // their formatting ("1,429.96", "1.429,96", "1 429,96", "19%" for 0.19);
 // dates in YYYY-MM-DD form are compared as dates written in common formats
 // ("3 April 2025", "04/03/2025", "2025年4月3日"); strings are compared after
 // normalising, and ignoring spaces and punctuation. Booleans and null are
 // not checked against the text. When it returns false, reason says why.
-func contains(src string, value json.RawMessage) (ok bool, reason string) {
+func Supports(src string, value json.RawMessage) (ok bool, reason string) {
 	dec := json.NewDecoder(bytes.NewReader(value))
 	dec.UseNumber()
 	var v any

@@ -59,7 +59,7 @@ func Verify(t *Text, claims []Claim) []Item {
 			if endPage != it.Page {
 				it.EndPage = endPage
 			}
-			if ok, why := contains(string(t.runes[f.start:f.end]), c.Value); ok {
+			if ok, why := Supports(string(t.runes[f.start:f.end]), c.Value); ok {
 				it.Verdict = Supported
 			} else {
 				it.Verdict, it.Reason = Unsupported, why

@@ -74,8 +74,8 @@ func (ev *evidenceCall) check(spec *Spec, answer []byte) ([]byte, []evidence.Ite
 	items := evidence.Verify(ev.text, claims)
 	if !ev.hasText {
 		for i := range items {
-			if items[i].Verdict == evidence.NotFound && items[i].Quote != "" {
-				items[i].Reason = "the document was not sent as text, so the quote could not be checked"
+			if items[i].Verdict == evidence.NotFound {
+				items[i].Reason = "the document was sent as an image or PDF file, not as text: there is no text to check a quote against"
 			}
 		}
 	}

@@ -322,4 +322,3 @@ func (u *unquoter) leafValue(w *nodeValue, ptr string) *nodeValue {
 func kindName(k nodeKind) string {
 	return [...]string{"null", "a boolean", "a number", "a string", "an array", "an object"}[k]
 }
-

@@ -140,6 +140,7 @@ func (a *app) summary(j *job, t pipeline.Totals, failures *failureLog, runErr er
 	}
 	fmt.Fprintf(w, "  tokens: input %s (cached %s) · output %s (reasoning %s) · requests %d (429s %d) · cost %s\n",
 		count(u.InputTokens), count(u.CachedTokens), count(u.OutputTokens), count(u.ReasoningTokens), t.Requests, t.RateLimited, cost)
+	j.evidence.summary(w)
 	if len(j.f.outs) > 0 {
 		fmt.Fprintf(w, "  outputs: %s\n", strings.Join(j.f.outs, ", "))
 	}

@@ -50,6 +50,9 @@ type runFlags struct {
 	flexFallback bool
 	expired      string
 	review       string
+
+	evidence      bool
+	evidenceReask bool
 }
 
 func (a *app) runCommand() *cobra.Command {
@@ -123,5 +126,6 @@ Exit codes: 0 all ok, 1 fatal error, 2 usage error, 3 finished with failed docum
 	fl.BoolVar(&f.background, "background", false, "send background requests and poll them (for slow reasoning models); forces --store")
 	fl.BoolVar(&f.flexFallback, "flex-fallback", false, "with --service-tier flex: when flex capacity stays unavailable, resend with service_tier auto")
 	fl.StringVar(&f.review, "review", "", "after the run, write a review page (HTML) of its documents to this file (see 'quarry review')")
+	addEvidenceFlags(fl, f)
 	return cmd
 }

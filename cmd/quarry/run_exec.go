@@ -36,6 +36,7 @@ type job struct {
 	prices    extract.Prices
 	tier      string
 	sim       *simulated.Model
+	evidence  *evidenceTally // nil without --evidence
 	fp        string
 	runDir    string
 	client    openai.Client
@@ -154,6 +155,17 @@ the built-in simulated model and marks every output as simulated`)
 		ReasoningEffort: f.reasoningEffort,
 		MaxOutputTokens: f.maxOutputTokens,
 		ServiceTier:     f.serviceTier,
+		Evidence:        f.evidence,
+		EvidenceReask:   f.evidence && f.evidenceReask,
+	}
+	if f.evidence && f.stream {
+		return nil, usagef("--evidence does not work with --stream: the streamed answer would carry the quotes")
+	}
+	if f.evidenceReask && !f.evidence {
+		return nil, usagef("--evidence-reask needs --evidence")
+	}
+	if f.evidence {
+		j.evidence = &evidenceTally{}
 	}
 	if f.temperature >= 0 {
 		t := f.temperature
@@ -223,6 +235,9 @@ the built-in simulated model and marks every output as simulated`)
 		"temperature", fmt.Sprint(f.temperature),
 		"pdf", f.pdfMode, "text-column", f.textColumn, "template", f.template,
 		"simulated", fmt.Sprint(j.simulated))
+	if f.evidence { // asking for quotes changes every request and answer
+		j.fp = pipeline.Fingerprint(j.fp, "evidence", fmt.Sprint(f.evidenceReask))
+	}
 	j.runDir = f.runDir
 	if j.runDir == "" {
 		abs := make([]string, 0, len(f.inputs))
@@ -260,13 +275,16 @@ func (a *app) execute(ctx context.Context, j *job) error {
 		return err
 	}
 
-	sinkOpts := sink.Options{Simulated: j.simulated, Logger: a.log, Cost: j.cost}
+	sinkOpts := sink.Options{Simulated: j.simulated, Logger: a.log, Cost: j.cost, Evidence: f.evidence}
 	sinks, err := openSinks(f.outs, j.schema.spec.Schema, sinkOpts)
 	if err != nil {
 		return err
 	}
 	for i, s := range sinks {
 		sinks[i] = replayed{s}
+	}
+	if j.evidence != nil {
+		sinks = append(sinks, replayed{j.evidence})
 	}
 	if f.stream {
 		j.ex.Client = &j.client.Responses

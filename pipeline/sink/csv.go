@@ -24,12 +24,17 @@ import (
 // "out.lines.taxes.csv"), has the columns record_id (the document id),
 // one "<array>.index" per enclosing array, index (0-based, as in JSON
 // pointers), then the element's fields. Child rows are written as they come.
+//
+// With Options.Evidence, "out.evidence.csv" lists the evidence of every
+// leaf value: record_id, field (its JSON pointer), value, quote, page,
+// start, end, match, score, verdict, reason.
 type CSV struct {
 	tab      *tabular
 	path     string
 	comma    rune
 	main     *os.File
 	children []*csvFile // as tab.lay.tables
+	evidence *csvFile   // nil without Options.Evidence
 	closed   bool
 }
 
@@ -71,6 +76,24 @@ func NewCSV(path string, schema []byte, opts Options) (*CSV, error) {
 			return nil, fmt.Errorf("sink: %w", err)
 		}
 	}
+	if opts.Evidence {
+		name := SheetEvidence
+		for _, t := range tab.lay.tables {
+			if t.name == name {
+				name = SheetEvidence + "_values" // an array of the records is called evidence
+			}
+		}
+		f, err := os.Create(ChildPath(path, name))
+		if err != nil {
+			s.abort()
+			return nil, fmt.Errorf("sink: %w", err)
+		}
+		s.evidence = s.newFile(f)
+		if err := s.evidence.w.Write(evidenceHeader); err != nil {
+			s.abort()
+			return nil, fmt.Errorf("sink: %w", err)
+		}
+	}
 	return s, nil
 }
 
@@ -100,13 +123,21 @@ func (s *CSV) Write(o *pipeline.Outcome) error {
 	if s.closed {
 		return ErrClosed
 	}
-	return s.tab.write(o, func(t *table, row []cell) error {
+	err := s.tab.write(o, func(t *table, row []cell) error {
 		cf := s.children[s.tab.index[t]]
 		if err := cf.w.Write(texts(&cf.rec, row)); err != nil {
 			return fmt.Errorf("sink: %w", err)
 		}
 		return nil
 	})
+	if err == nil && s.evidence != nil {
+		for _, row := range evidenceRows(&s.tab.guard, o) {
+			if err := s.evidence.w.Write(texts(&s.evidence.rec, row)); err != nil {
+				return fmt.Errorf("sink: %w", err)
+			}
+		}
+	}
+	return err
 }
 
 func texts(dst *[]string, row []cell) []string {
@@ -132,7 +163,11 @@ func (s *CSV) Close(*pipeline.RunInfo) error {
 			return mf.w.Write(texts(&mf.rec, row))
 		})
 	}
-	for _, cf := range append(s.children, mf) {
+	files := append([]*csvFile(nil), s.children...)
+	if s.evidence != nil {
+		files = append(files, s.evidence)
+	}
+	for _, cf := range append(files, mf) {
 		cf.w.Flush()
 		if ferr := cf.w.Error(); ferr != nil && err == nil {
 			err = ferr
@@ -158,6 +193,9 @@ func (s *CSV) abort() {
 	_ = s.main.Close()
 	for _, cf := range s.children {
 		_ = cf.f.Close()
+	}
+	if s.evidence != nil {
+		_ = s.evidence.f.Close()
 	}
 	_ = s.tab.spool.Close()
 }

@@ -17,7 +17,9 @@ import (
 // goes on). Create one with [NewJSONL] or [Open].
 //
 // A line holds, in this order: id, status, value (the record, nested as
-// extracted, or null), error (the reason, when not ok), attempts, usage,
+// extracted, or null), evidence (when the run asked for it: per JSON
+// pointer of a leaf value, its quote, page, start, end, match, score,
+// verdict and reason), error (the reason, when not ok), attempts, usage,
 // source, row, page, columns (the source row's original columns as an
 // object, in file order), meta, model, started, finished, and simulated
 // when Options.Simulated is set. Empty optional fields are left out. A value
@@ -66,6 +68,7 @@ func (j *JSONL) Write(o *pipeline.Outcome) error {
 		b = append(b, `,"raw_value":`...)
 		b = appendQuoted(b, string(raw))
 	}
+	b = appendEvidence(b, outcomeEvidence(o))
 	if o.Reason != "" {
 		b = append(b, `,"error":`...)
 		b = appendQuoted(b, o.Reason)

@@ -56,6 +56,10 @@ type Options struct {
 	// (recursive schemas always are, eventually) is written as JSON text.
 	// If MaxDepth is zero, DefaultMaxDepth is used.
 	MaxDepth int
+	// Evidence adds the evidence of every value (pipeline.Outcome.Evidence):
+	// an "evidence" sheet in XLSX, an "out.evidence.csv" child file beside
+	// a CSV. JSONL always writes the evidence an outcome has.
+	Evidence bool
 }
 
 func (o Options) logger() *slog.Logger {

@@ -35,6 +35,9 @@ const (
 //     strings date cells (date-times in UTC), nulls empty cells.
 //   - one sheet per array of objects, keyed by record_id and index, as the
 //     CSV child files.
+//   - evidence (with Options.Evidence): one row per leaf value: record_id,
+//     field (its JSON pointer), value, quote, page, start, end, match,
+//     score, verdict, reason.
 //   - errors: id, source, row, page, status and reason of every document
 //     that is not ok.
 //   - run: model, schema, instructions, simulated, start and end, totals per
@@ -52,6 +55,7 @@ type XLSX struct {
 	out      *os.File
 	f        *excelize.File
 	children []*sheet // as tab.lay.tables
+	evidence *sheet   // nil without Options.Evidence
 	errs     *sheet
 	names    map[string]bool // sheet and table names used, lower case
 	bold     int
@@ -100,6 +104,9 @@ func (s *XLSX) setup() error {
 	s.names[SheetRecords] = true
 	s.names[SheetErrors] = true
 	s.names[SheetRun] = true
+	if s.tab.opts.Evidence {
+		s.names[SheetEvidence] = true
+	}
 	if s.bold, err = s.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}}); err != nil {
 		return err
 	}
@@ -128,6 +135,14 @@ func (s *XLSX) setup() error {
 			return err
 		}
 		s.children = append(s.children, sh)
+	}
+	if s.tab.opts.Evidence {
+		if _, err := s.f.NewSheet(SheetEvidence); err != nil {
+			return err
+		}
+		if s.evidence, err = s.openSheet(SheetEvidence, evidenceHeader, evidenceKinds); err != nil {
+			return err
+		}
 	}
 	for _, name := range []string{SheetErrors, SheetRun} {
 		if _, err := s.f.NewSheet(name); err != nil {
@@ -247,6 +262,13 @@ func (s *XLSX) Write(o *pipeline.Outcome) error {
 	err := s.tab.write(o, func(t *table, row []cell) error {
 		return s.put(s.children[s.tab.index[t]], row)
 	})
+	if err == nil && s.evidence != nil {
+		for _, row := range evidenceRows(&s.tab.guard, o) {
+			if err = s.put(s.evidence, row); err != nil {
+				break
+			}
+		}
+	}
 	if err == nil && o.Status != pipeline.StatusOK {
 		g := &s.tab.guard
 		err = s.put(s.errs, []cell{
@@ -284,7 +306,11 @@ func (s *XLSX) Close(info *pipeline.RunInfo) error {
 }
 
 func (s *XLSX) finish(info *pipeline.RunInfo) error {
-	for _, sh := range append(s.children, s.errs) {
+	done := append([]*sheet(nil), s.children...)
+	if s.evidence != nil {
+		done = append(done, s.evidence)
+	}
+	for _, sh := range append(done, s.errs) {
 		if err := s.endSheet(sh); err != nil {
 			return err
 		}

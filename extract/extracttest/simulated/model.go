@@ -119,6 +119,8 @@ func (m *Model) parsed(schema []byte) *parsedSchema {
 // answer is the Server's Handler.
 func (m *Model) answer(r *extracttest.Request) extracttest.Reply {
 	p := m.parsed(r.Schema)
+	sim := *p.sim // per request: the cited lines (evidence.go) are this document's
+	sim.lines = documentLines(documentText(r.Input))
 	d := Doc{Source: r.Header.Get(headerSource)}
 	d.Row, _ = strconv.Atoi(r.Header.Get(headerRow))
 	d.Page, _ = strconv.Atoi(r.Header.Get(headerPage))
@@ -136,12 +138,12 @@ func (m *Model) answer(r *extracttest.Request) extracttest.Reply {
 		if b, ok := m.opts.Expected(d); ok {
 			var expected any
 			if err := json.Unmarshal(b, &expected); err == nil {
-				value = p.sim.project(expected, p.root, 0)
+				value = sim.project(expected, p.root, 0)
 			}
 		}
 	}
 	if value == nil {
-		value = p.sim.invent(p.root, 0)
+		value = sim.invent(p.root, 0)
 	}
 	out, _ := json.Marshal(value)
 	in := int64((len(r.InputText())+len(r.Instructions)+len(r.Schema))/4 + 1)

@@ -16,7 +16,8 @@ import (
 // projected onto the schema of the run, and with made-up values for whatever
 // the expected answer lacks.
 type simulator struct {
-	defs map[string]any
+	defs  map[string]any
+	lines []docLine // the document's lines, quoted with --evidence (simulate_evidence.go)
 }
 
 // object is a JSON object that keeps its keys in schema order, as a model
@@ -170,6 +171,9 @@ func types(sch map[string]any) (ts []string, nullable bool) {
 // project keeps what v has that fits sch and invents the rest.
 func (s *simulator) project(v any, sch map[string]any, depth int) any {
 	sch = s.resolve(sch)
+	if vs, paged, ok := quoteWrapper(sch); ok {
+		return s.quoted(v, vs, paged, false, depth)
+	}
 	if c, ok := sch["const"]; ok {
 		return plain(c)
 	}
@@ -266,6 +270,9 @@ func (s *simulator) project(v any, sch map[string]any, depth int) any {
 // invent makes up a value that satisfies sch.
 func (s *simulator) invent(sch map[string]any, depth int) any {
 	sch = s.resolve(sch)
+	if vs, paged, ok := quoteWrapper(sch); ok {
+		return s.quoted(nil, vs, paged, true, depth)
+	}
 	if c, ok := sch["const"]; ok {
 		return plain(c)
 	}

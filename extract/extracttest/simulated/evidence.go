@@ -1,0 +1,149 @@
+package simulated
+
+import (
+	"encoding/json"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/seed0611af48/quarry/evidence"
+)
+
+// With --evidence the request schema wraps every leaf value in
+// {quote, [page,] value} (schema.Quoted). The simulated model then answers
+// like a model that cites its source: for each value it quotes the line of
+// the document text that states it, found with the same check Quarry
+// applies to quotes (evidence.Supports), with the page of that line. A
+// value no line states (a wrong expected answer, a value read from an
+// image) gets the line holding the nearest number, as a misreading model
+// would, or no quote.
+
+// docLine is one line of the document text sent, with its page.
+type docLine struct {
+	text string
+	page int
+}
+
+var simPageMarker = regexp.MustCompile(`^--- page (\d+) ---$`)
+
+// documentLines splits the text sent into its non-empty lines.
+func documentLines(text string) []docLine {
+	var out []docLine
+	page := 0
+	for _, l := range strings.Split(text, "\n") {
+		if m := simPageMarker.FindStringSubmatch(strings.TrimSpace(l)); m != nil {
+			page, _ = strconv.Atoi(m[1])
+			continue
+		}
+		if t := strings.TrimSpace(l); t != "" {
+			out = append(out, docLine{t, page})
+		}
+	}
+	return out
+}
+
+// quoteWrapper returns the value schema of a {quote, [page,] value}
+// wrapper, and whether it has a page.
+func quoteWrapper(sch map[string]any) (value map[string]any, paged, ok bool) {
+	props, _ := sch["properties"].(map[string]any)
+	if props == nil {
+		return nil, false, false
+	}
+	names := propertyNames(props)
+	switch {
+	case len(names) == 2 && names[0] == "quote" && names[1] == "value":
+	case len(names) == 3 && names[0] == "quote" && names[1] == "page" && names[2] == "value":
+		paged = true
+	default:
+		return nil, false, false
+	}
+	value, _ = props["value"].(map[string]any)
+	return value, paged, true
+}
+
+// quoted answers a wrapper: the value (projected, or invented when v is
+// absent) with the line quoted for it.
+func (s *simulator) quoted(v any, valueSchema map[string]any, paged, invented bool, depth int) any {
+	var val any
+	if invented {
+		val = s.invent(valueSchema, depth+1)
+	} else {
+		val = s.project(v, valueSchema, depth+1)
+	}
+	var quote, page any
+	if val != nil && !invented {
+		if l, ok := s.cite(val); ok {
+			quote, page = l.text, l.page
+		}
+	}
+	out := object{{"quote", quote}}
+	if paged {
+		if quote == nil {
+			page = nil
+		}
+		out = append(out, field{"page", page})
+	}
+	return append(out, field{"value", val})
+}
+
+// cite finds the line that states val, or the line with the number
+// nearest to it.
+func (s *simulator) cite(val any) (docLine, bool) {
+	raw, err := json.Marshal(val)
+	if err != nil {
+		return docLine{}, false
+	}
+	for _, l := range s.lines {
+		if ok, _ := evidence.Supports(l.text, raw); ok {
+			return l, true
+		}
+	}
+	f, isNum := val.(float64)
+	if !isNum {
+		return docLine{}, false
+	}
+	best, bestD := docLine{}, math.Inf(1)
+	for _, l := range s.lines {
+		for _, tok := range simNumber.FindAllString(l.text, -1) {
+			n, err := strconv.ParseFloat(strings.ReplaceAll(tok, ",", ""), 64)
+			if err != nil {
+				continue
+			}
+			if d := math.Abs(n-f) / math.Max(1, math.Abs(f)); d < bestD && d < 0.5 {
+				best, bestD = l, d
+			}
+		}
+	}
+	return best, bestD < math.Inf(1)
+}
+
+var simNumber = regexp.MustCompile(`\d[\d,]*(?:\.\d+)?`)
+
+// documentText is the text of the request's first user message: the
+// document, without the earlier answers and corrections of a re-ask.
+func documentText(input json.RawMessage) string {
+	var items []struct {
+		Role    string          `json:"role"`
+		Content json.RawMessage `json:"content"`
+	}
+	if json.Unmarshal(input, &items) != nil || len(items) == 0 || items[0].Role != "user" {
+		return ""
+	}
+	var parts []struct {
+		Type string `json:"type"`
+		Text string `json:"text"`
+	}
+	if json.Unmarshal(items[0].Content, &parts) != nil {
+		var s string
+		_ = json.Unmarshal(items[0].Content, &s)
+		return s
+	}
+	var b strings.Builder
+	for _, p := range parts {
+		if p.Type == "input_text" {
+			b.WriteString(p.Text)
+		}
+	}
+	return b.String()
+}
