@@ -100,6 +100,16 @@
 // assistant's answer (written like a strict server writes it, every
 // property present).
 //
+// # Evidence
+//
+// With [Extractor.Evidence] the request's schema asks, for every leaf value,
+// for the verbatim quote it was read from and its page (schema.Quoted wraps
+// each leaf as {quote, [page,] value}; the caller's type is unchanged). The
+// answer is unwrapped strictly (schema.Unquote), checked as usual, and each
+// quote is verified against the text sent (package evidence): the items are
+// on [Result].Evidence, keyed by JSON pointer. [Extractor.EvidenceReask]
+// re-asks for values whose quote is missing or does not state them.
+//
 // # Schemas without a Go type
 //
 // [JSONSchema] makes a [Spec] from a JSON Schema document; [Extractor.Extract]
