@@ -68,5 +68,5 @@ func (j *Job) Estimate(doc pipeline.Document) int {
 // Overhead is the input tokens every request of the Job carries besides
 // the document: the instructions and the schema.
 func (j *Job) Overhead() int {
-	return (len(j.Extractor.SentInstructions()) + len(j.Spec.Schema)) / 4
+	return (len(j.Extractor.SentInstructions()) + len(j.Extractor.SentSchema(j.Spec))) / 4
 }

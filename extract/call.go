@@ -135,9 +135,7 @@ func (c *Call) next() *wireRequest {
 	if c.ev != nil {
 		spec := c.spec
 		spec.Schema = c.ev.schema
-		r := c.ex.request(&spec, c.examples, c.parts, c.st.Budget, prev)
-		r.Instructions += evidenceInstructions
-		return r
+		return c.ex.request(&spec, c.examples, c.parts, c.st.Budget, prev)
 	}
 	return c.ex.request(&c.spec, c.examples, c.parts, c.st.Budget, prev)
 }

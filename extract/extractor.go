@@ -9,6 +9,8 @@ import (
 
 	"github.com/openai/openai-go/v3/option"
 	"github.com/openai/openai-go/v3/responses"
+
+	"github.com/seed0611af48/quarry/schema"
 )
 
 // DefaultInstructions are sent when Extractor.Instructions is empty.
@@ -147,12 +149,29 @@ func (ex *Extractor) model() string {
 }
 
 // SentInstructions are the instructions every request carries:
-// Instructions, or DefaultInstructions when it is empty.
+// Instructions, or DefaultInstructions when it is empty, followed with
+// Evidence by how to give quotes.
 func (ex *Extractor) SentInstructions() string {
-	if ex.Instructions == "" {
-		return DefaultInstructions
+	in := ex.Instructions
+	if in == "" {
+		in = DefaultInstructions
 	}
-	return ex.Instructions
+	if ex.Evidence {
+		in += evidenceInstructions
+	}
+	return in
+}
+
+// SentSchema is the schema requests for spec carry, for estimates: spec's
+// own or, with Evidence, its quoted form (with pages, the larger of the two
+// forms; a request over text without page markers carries no page).
+func (ex *Extractor) SentSchema(spec Spec) []byte {
+	if ex.Evidence {
+		if q, err := schema.Quoted(spec.Schema, true); err == nil {
+			return q
+		}
+	}
+	return spec.Schema
 }
 
 func (ex *Extractor) maxAttempts() int {

@@ -60,3 +60,14 @@ func (t *evidenceTally) summary(w io.Writer) {
 	fmt.Fprintf(w, "  evidence: %d values · supported %d (%.1f%%) · unsupported %d · not found %d\n",
 		t.values, t.counts.Supported, share, t.counts.Unsupported, t.counts.NotFound)
 }
+
+// ledgerHasEvidence reports whether a run recorded evidence, so that
+// "quarry export" writes the evidence sheet and file as the run did.
+func ledgerHasEvidence(runDir string) bool {
+	for o, err := range pipeline.ReadLedger(runDir) {
+		if err == nil && len(o.Evidence) > 0 {
+			return true
+		}
+	}
+	return false
+}

@@ -115,3 +115,47 @@ func btoi(b bool) int {
 	}
 	return 0
 }
+
+// TestEvidenceBatchAndExport: a --batch run records the same evidence as a
+// synchronous one (the same decode path), and "quarry export" writes the
+// evidence file again from the ledger.
+func TestEvidenceBatchAndExport(t *testing.T) {
+	t.Parallel()
+	dir := workdir(t)
+	c := cmd{dir: dir}
+	sync := c.run(t, exitOK, "run", "--mock", "--evidence", "--schema", "testdata/invoice.schema.json", "--in", "testdata/samples/notes", "--out", "s.jsonl", "--run-dir", "rs")
+	batch := c.run(t, exitOK, "run", "--mock", "--batch", "--evidence", "--schema", "testdata/invoice.schema.json", "--in", "testdata/samples/notes", "--out", "b.jsonl", "--run-dir", "rb")
+	evLine := func(stderr string) string {
+		for _, l := range strings.Split(stderr, "\n") {
+			if strings.Contains(l, "evidence: ") {
+				return strings.TrimSpace(l)
+			}
+		}
+		return ""
+	}
+	if s, b := evLine(sync.stderr), evLine(batch.stderr); s == "" || s != b || !strings.Contains(s, "supported 27 (100.0%)") {
+		t.Errorf("evidence summary: sync %q, batch %q", s, b)
+	}
+	if diff := cmpEvidence(evidenceLines(t, dir, "s.jsonl"), evidenceLines(t, dir, "b.jsonl")); diff != "" {
+		t.Errorf("batch evidence differs: %s", diff)
+	}
+	c.run(t, exitOK, "export", "--run-dir", "rb", "--out", "x.csv")
+	if rows := readCSV(t, dir, "x.evidence.csv"); len(rows) != 28 {
+		t.Errorf("exported x.evidence.csv has %d rows, want 28", len(rows))
+	}
+}
+
+func cmpEvidence(a, b map[string]map[string]evidence.Item) string {
+	if len(a) != len(b) {
+		return "different documents"
+	}
+	for id, items := range a {
+		for p, it := range items {
+			o := b[id][p]
+			if it.Verdict != o.Verdict || it.Start != o.Start || it.End != o.End || it.Quote != o.Quote {
+				return id + " " + p
+			}
+		}
+	}
+	return ""
+}

@@ -26,7 +26,7 @@ document) as JSONL, CSV, XLSX, Parquet or SQLite, without calling the model.`,
 			if err != nil {
 				return fmt.Errorf("reading %s: %w (is it a quarry run dir?)", runDir, err)
 			}
-			sinkOpts := sink.Options{Simulated: info.Simulated, Logger: a.log}
+			sinkOpts := sink.Options{Simulated: info.Simulated, Logger: a.log, Evidence: ledgerHasEvidence(runDir)}
 			sinks, err := openSinks(outs, info.Schema, sinkOpts)
 			if err != nil {
 				return err
