@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/seed0611af48/quarry/evidence"
 )
@@ -94,10 +95,26 @@ func (s *simulator) cite(val any) (docLine, bool) {
 	if err != nil {
 		return docLine{}, false
 	}
-	for _, l := range s.lines {
+	if l := s.last; l != nil && !namesOther(s, raw) {
 		if ok, _ := evidence.Supports(l.text, raw); ok {
-			return l, true
+			return *l, true // the line of the previous field: a table row
 		}
+	}
+	var first *docLine
+	for i, l := range s.lines {
+		if ok, _ := evidence.Supports(l.text, raw); ok {
+			if namesField(l.text, s.key) {
+				s.last = &s.lines[i]
+				return l, true // "Total due: 858.00" for total, over "Subtotal 858.00"
+			}
+			if first == nil {
+				first = &s.lines[i]
+			}
+		}
+	}
+	if first != nil {
+		s.last = first
+		return *first, true
 	}
 	f, isNum := val.(float64)
 	if !isNum {
@@ -146,4 +163,32 @@ func documentText(input json.RawMessage) string {
 		}
 	}
 	return b.String()
+}
+
+// namesField reports whether a line has a word of the field's name
+// ("due" or "date" for due_date), as a label next to the value.
+func namesField(line, key string) bool {
+	words := map[string]bool{}
+	for _, w := range strings.FieldsFunc(strings.ToLower(line), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		words[w] = true
+	}
+	for _, w := range strings.FieldsFunc(strings.ToLower(key), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if len(w) >= 3 && words[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// namesOther reports whether some line that supports the value is labelled
+// with the field's name: then that line wins over the previous field's.
+func namesOther(s *simulator, raw []byte) bool {
+	for _, l := range s.lines {
+		if namesField(l.text, s.key) {
+			if ok, _ := evidence.Supports(l.text, raw); ok {
+				return true
+			}
+		}
+	}
+	return false
 }

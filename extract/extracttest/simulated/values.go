@@ -18,6 +18,8 @@ import (
 type simulator struct {
 	defs  map[string]any
 	lines []docLine // the document's lines, quoted with --evidence (simulate_evidence.go)
+	key   string    // the property being projected
+	last  *docLine  // the line quoted last
 }
 
 // object is a JSON object that keeps its keys in schema order, as a model
@@ -221,6 +223,7 @@ func (s *simulator) project(v any, sch map[string]any, depth int) any {
 			for _, k := range propertyNames(props) {
 				psm, _ := props[k].(map[string]any)
 				if x, ok := m[k]; ok {
+					s.key = k // the field a quote is cited for (simulate_evidence.go)
 					out = append(out, field{k, s.project(x, psm, depth+1)})
 				} else {
 					out = append(out, field{k, s.invent(psm, depth+1)})
