@@ -17,7 +17,7 @@ import (
 // the expected answer lacks.
 type simulator struct {
 	defs  map[string]any
-	lines []docLine // the document's lines, quoted with --evidence (simulate_evidence.go)
+	lines []docLine // the document's lines, quoted with --evidence (evidence.go)
 	key   string    // the property being projected
 	last  *docLine  // the line quoted last
 }
@@ -223,7 +223,7 @@ func (s *simulator) project(v any, sch map[string]any, depth int) any {
 			for _, k := range propertyNames(props) {
 				psm, _ := props[k].(map[string]any)
 				if x, ok := m[k]; ok {
-					s.key = k // the field a quote is cited for (simulate_evidence.go)
+					s.key = k // the field a quote is cited for (evidence.go)
 					out = append(out, field{k, s.project(x, psm, depth+1)})
 				} else {
 					out = append(out, field{k, s.invent(psm, depth+1)})
