@@ -15,6 +15,13 @@
 // live is the caller's business ([Options.Expected]): the quarry CLI looks
 // under an "expected" folder beside "samples".
 //
+// When the request asks for evidence (extract.Extractor.Evidence: each leaf
+// wrapped as {quote, [page,] value}), the Model cites like a careful model:
+// for each value it quotes the line of the document it was sent that states
+// it (a line labelled with the field's name first, then the line of the
+// previous field, as in a table row), with its page; a value no line states
+// gets the line with the nearest number, as a misreading model would.
+//
 // The Model keeps no requests ([extracttest.Server.DiscardRequests]), so a
 // run over many thousands of documents stays flat in memory.
 package simulated

@@ -127,7 +127,7 @@ func (s *simulator) cite(val any) (docLine, bool) {
 			if err != nil {
 				continue
 			}
-			if d := math.Abs(n-f) / math.Max(1, math.Abs(f)); d < bestD && d < 0.5 {
+			if d := math.Abs(n-f) / math.Max(1, math.Abs(f)); d < 0.5 && (d < bestD || d == bestD && namesField(l.text, s.key) && !namesField(best.text, s.key)) {
 				best, bestD = l, d
 			}
 		}
