@@ -30,6 +30,13 @@ type Text struct {
 // pageSpan is one page's range in a Text, in code points.
 type pageSpan struct{ number, start, end int }
 
+// Paged reports whether a text sent to the model is paged: whether it
+// starts with a "--- page N ---" marker line, as NewText splits it.
+func Paged(sent string) bool {
+	loc := pageMarker.FindStringIndex(sent[:min(len(sent), 64)])
+	return loc != nil && loc[0] == 0
+}
+
 // NewText prepares the text sent to the model. Text parts sent together
 // are concatenated in order before calling it.
 func NewText(sent string) *Text {

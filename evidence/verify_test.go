@@ -140,8 +140,11 @@ func TestNewTextPages(t *testing.T) {
 		t.Error("Page(2) exists")
 	}
 	plain := NewText("no markers\n--- page 1 ---\nhere")
-	if plain.Paged() {
+	if plain.Paged() || Paged("no markers\n--- page 1 ---\nhere") {
 		t.Error("a text not starting with a marker is paged")
+	}
+	if !Paged("--- page 12 ---\nx") || !Paged("--- page 1 ---") {
+		t.Error("Paged misses a marker")
 	}
 }
 

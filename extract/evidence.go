@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/seed0611af48/quarry/evidence"
 	"github.com/seed0611af48/quarry/schema"
@@ -23,35 +25,76 @@ const evidenceInstructions = "\n\nEach value is an object with the value and the
 // evidenceCall is what a Call with Evidence needs: the text sent, against
 // which quotes are verified, and the schema asking for quotes.
 type evidenceCall struct {
-	text    *evidence.Text
+	sent    string         // the text parts sent, joined
+	text    *evidence.Text // sent, prepared when the first answer arrives
 	hasText bool
 	paged   bool
 	schema  []byte // the spec's schema with every leaf wrapped (schema.Quoted)
 }
 
 // newEvidenceCall prepares evidence for spec over the parts to be sent.
-// A schema that would break strict mode's limits once quoted is an error
-// here, before any request.
+// A schema over strict mode's limits once quoted is an error here, before
+// any request (unless ex.IgnoreSchemaLimits). It stays cheap (a batch run
+// prepares a call per document before any answer): the quoted schema and
+// its lint are cached, and the text is prepared for matching only when an
+// answer arrives.
 func newEvidenceCall(ex *Extractor, spec *Spec, parts []inputPart) (*evidenceCall, error) {
 	var b strings.Builder
-	hasText := false
+	ev := &evidenceCall{}
 	for _, p := range parts {
 		if p.Type == "input_text" {
 			b.WriteString(p.Text)
-			hasText = true
+			ev.hasText = true
 		}
 	}
-	ev := &evidenceCall{text: evidence.NewText(b.String()), hasText: hasText}
-	ev.paged = ev.text.Paged()
-	q, err := schema.Quoted(spec.Schema, ev.paged)
+	ev.sent = b.String()
+	ev.paged = evidence.Paged(ev.sent)
+	q, err := quotedSchema(spec.Schema, ev.paged)
 	if err != nil {
-		return nil, fmt.Errorf("extract: evidence: %w", err)
+		return nil, err
 	}
-	if err := ex.checkLimits(&Spec{Name: spec.Name, Schema: q}); err != nil {
+	if err := ex.checkLimits(&Spec{Name: spec.Name, Schema: q.schema, findings: q.findings, linted: true}); err != nil {
 		return nil, fmt.Errorf("extract: with Evidence (each value becomes an object with its quote) %w", err)
 	}
-	ev.schema = q
+	ev.schema = q.schema
 	return ev, nil
+}
+
+// quotedSchemas caches schema.Quoted and its lint, per schema and paging.
+var (
+	quotedSchemas sync.Map // quotedKey → quotedEntry
+	quotedCount   atomic.Int64
+)
+
+type quotedKey struct {
+	schema string
+	paged  bool
+}
+
+type quotedEntry struct {
+	schema   []byte
+	findings []schema.Finding
+}
+
+// maxQuotedSchemas bounds the cache; past it the cache starts over.
+const maxQuotedSchemas = 256
+
+func quotedSchema(doc []byte, paged bool) (quotedEntry, error) {
+	k := quotedKey{string(doc), paged}
+	if e, ok := quotedSchemas.Load(k); ok {
+		return e.(quotedEntry), nil
+	}
+	q, err := schema.Quoted(doc, paged)
+	if err != nil {
+		return quotedEntry{}, fmt.Errorf("extract: evidence: %w", err)
+	}
+	e := quotedEntry{schema: q, findings: schema.Lint(q)}
+	if quotedCount.Add(1) > maxQuotedSchemas {
+		quotedSchemas.Clear()
+		quotedCount.Store(1)
+	}
+	quotedSchemas.Store(k, e)
+	return e, nil
 }
 
 // check unwraps a quoted answer, checks the plain answer with spec and, if
@@ -70,6 +113,9 @@ func (ev *evidenceCall) check(spec *Spec, answer []byte) ([]byte, []evidence.Ite
 			continue
 		}
 		claims = append(claims, evidence.Claim{Pointer: q.Pointer, Value: q.Value, Quote: q.Quote, Page: q.Page})
+	}
+	if ev.text == nil {
+		ev.text = evidence.NewText(ev.sent)
 	}
 	items := evidence.Verify(ev.text, claims)
 	if !ev.hasText {

@@ -9,8 +9,6 @@ import (
 
 	"github.com/openai/openai-go/v3/option"
 	"github.com/openai/openai-go/v3/responses"
-
-	"github.com/seed0611af48/quarry/schema"
 )
 
 // DefaultInstructions are sent when Extractor.Instructions is empty.
@@ -167,8 +165,8 @@ func (ex *Extractor) SentInstructions() string {
 // forms; a request over text without page markers carries no page).
 func (ex *Extractor) SentSchema(spec Spec) []byte {
 	if ex.Evidence {
-		if q, err := schema.Quoted(spec.Schema, true); err == nil {
-			return q
+		if q, err := quotedSchema(spec.Schema, true); err == nil {
+			return q.schema
 		}
 	}
 	return spec.Schema
