@@ -30,7 +30,9 @@ func BenchmarkNewCallEvidence(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				_ = c.Request()
+				if _, err := c.Body(); err != nil {
+					b.Fatal(err)
+				}
 			}
 		})
 	}
