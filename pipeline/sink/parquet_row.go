@@ -7,7 +7,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
-	"github.com/seed0611af48/quarry/schema"
+	"github.com/seed0611af48/quarry/internal/jsonptr"
 )
 
 // pqRow collects the values of one Parquet row, column by column, with
@@ -86,7 +86,7 @@ func (r *pqRow) nulls(p *pqNode, rep, def int) {
 }
 
 func (r *pqRow) misfit() bool {
-	r.unfit = append(r.unfit, schema.Pointer("", r.path...))
+	r.unfit = append(r.unfit, jsonptr.Join("", r.path...))
 	return false
 }
 

@@ -14,8 +14,8 @@ import (
 
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver, pure Go
 
+	"github.com/seed0611af48/quarry/internal/jsonptr"
 	"github.com/seed0611af48/quarry/pipeline"
-	"github.com/seed0611af48/quarry/schema"
 )
 
 // ErrSchemaChanged is wrapped by the error [Open] returns for an existing
@@ -408,7 +408,7 @@ func (s *SQLite) fields(args []any, t *table, elem jvalue, ptr string) []any {
 		if !fits {
 			p := ptr
 			if !wrap {
-				p = schema.Pointer(ptr, c.path...)
+				p = jsonptr.Join(ptr, c.path...)
 			}
 			s.unfit = append(s.unfit, p)
 		}
@@ -426,7 +426,7 @@ func (s *SQLite) childRows(t *table, elem jvalue, keys []any, ptr string) {
 			continue
 		}
 		st := s.byLayout[c]
-		base := schema.Pointer(ptr, c.path...)
+		base := jsonptr.Join(ptr, c.path...)
 		for i, e := range arr.arr {
 			k := append(append(make([]any, 0, len(keys)+1), keys...), int64(i))
 			ep := base + "/" + strconv.Itoa(i)
