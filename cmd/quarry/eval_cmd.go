@@ -116,6 +116,7 @@ Exit codes: 0 ok, 1 fatal error, 2 usage error, 4 below --fail-under.`,
 	fl.BoolVar(&r.retryFailed, "retry-failed", false, "extract again the documents that failed in an earlier run")
 	fl.StringVar(&r.mock, "mock", "off", "run against the built-in simulated model: on, off, or auto")
 	fl.Lookup("mock").NoOptDefVal = "on"
+	addEvidenceFlags(fl, r) // outcomes with evidence give the supported share
 	fl.StringVar(&r.prices, "prices", "", "JSON file of model prices per million tokens, over the built-in table")
 	r.order, r.expired, r.model = "input", "resubmit", "gpt-4.1"
 	return cmd

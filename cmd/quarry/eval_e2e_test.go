@@ -211,7 +211,7 @@ func TestEvalSharesRunDefaults(t *testing.T) {
 	for _, name := range []string{"schema", "in", "include", "exclude", "text-column", "template", "encoding", "pdf",
 		"pdf-password", "split-pages", "instructions", "concurrency", "rpm", "tpm", "max-attempts", "max-retries",
 		"reasoning-effort", "max-output-tokens", "temperature", "service-tier", "base-url", "timeout", "retry-failed",
-		"mock", "prices"} {
+		"mock", "prices", "evidence", "evidence-reask"} {
 		rf, ef := run.Lookup(name), ev.Lookup(name)
 		if rf == nil || ef == nil {
 			t.Errorf("--%s: run has it %v, eval has it %v", name, rf != nil, ef != nil)
@@ -252,5 +252,28 @@ func TestEvalMockReadme(t *testing.T) {
 	}
 	if !strings.Contains(readme, string(readFile(t, ".", "testdata/golden/eval-two-models.txt"))) {
 		t.Errorf("README.md does not show testdata/golden/eval-two-models.txt")
+	}
+}
+
+// TestEvalEvidence: with --evidence the configurations ask for quotes, and
+// the report gives the share of supported values.
+func TestEvalEvidence(t *testing.T) {
+	t.Parallel()
+	dir := workdir(t)
+	r := cmd{dir: dir}.run(t, exitOK, "eval", "--mock", "--evidence", "--schema", "testdata/invoice.schema.json",
+		"--in", "testdata/samples/notes", "--expected", "testdata/expected/notes", "--model", "gpt-4.1", "--out", "r.json")
+	if !regexp.MustCompile(`supported values\s+\d+\.\d%`).MatchString(r.stdout) {
+		t.Errorf("no supported share in the table:\n%s", r.stdout)
+	}
+	var rep struct {
+		Configurations []struct {
+			Evidence *struct{ Values, Supported int } `json:"evidence"`
+		} `json:"configurations"`
+	}
+	if err := json.Unmarshal(readFile(t, dir, "r.json"), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if e := rep.Configurations[0].Evidence; e == nil || e.Values == 0 || e.Supported == 0 {
+		t.Errorf("evidence in report.json = %+v", e)
 	}
 }
