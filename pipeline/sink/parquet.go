@@ -154,6 +154,13 @@ func newParquet(path string, schemaJSON []byte, opts Options, rowGroupRows int64
 		return nil, fmt.Errorf("sink: parquet: %w", err)
 	}
 	p.f, p.tmp = f, f.Name()
+	// CreateTemp makes the file 0600; the finished output is as readable as
+	// the other outputs (os.Create's 0666 less a usual umask).
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		os.Remove(p.tmp)
+		return nil, fmt.Errorf("sink: parquet: %w", err)
+	}
 	p.w = parquet.NewWriter(f, pqSchema,
 		parquet.Compression(&parquet.Snappy),
 		parquet.MaxRowsPerRowGroup(rowGroupRows),

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -387,5 +388,26 @@ func TestParquetWriteAfterClose(t *testing.T) {
 	}
 	if err := s.Write(outcomes()[0]); err != ErrClosed {
 		t.Errorf("Write after Close = %v, want ErrClosed", err)
+	}
+}
+
+func TestParquetFileMode(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("file modes are not Unix permissions on Windows")
+	}
+	path := filepath.Join(t.TempDir(), "x.parquet")
+	s, err := NewParquet(path, invoiceSchema(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(nil); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fi.Mode().Perm(); got != 0o644 {
+		t.Errorf("mode = %v, want -rw-r--r-- like the other outputs", got)
 	}
 }
