@@ -63,7 +63,7 @@ type Limiter struct {
 	pausedUntil time.Time
 	epoch       int      // counts pauses; a reservation made before a pause is made again after it
 	last        RateInfo // the last answer with x-ratelimit-remaining-* headers
-	streak      int      // 429s with plenty remaining since the last success
+	recent      uint16   // the last 16 answers (2xx or 429), newest in bit 0: 1 = a 429
 
 	requests    atomic.Int64
 	rateLimited atomic.Int64

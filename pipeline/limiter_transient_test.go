@@ -21,8 +21,8 @@ func rateHeaders(limReq, remReq, limTok, remTok int) http.Header {
 }
 
 // TestLimiterTransient429: a 429 while the headers show plenty remaining
-// pauses nobody and keeps the pace; one at zero remaining, or a third in a
-// row, pauses all and lowers it.
+// pauses nobody and keeps the pace; one at zero remaining, or 429s that keep
+// coming (half of the last sixteen answers), pause all and lower it.
 func TestLimiterTransient429(t *testing.T) {
 	tooMany := func(h http.Header) *http.Response {
 		if h == nil {
@@ -43,8 +43,10 @@ func TestLimiterTransient429(t *testing.T) {
 		{name: "plenty in its own headers", answers: []http.Header{rateHeaders(10000, 9000, 2000000, 1900000)}, transient: 1},
 		{name: "two in a row", before: rateHeaders(10000, 9000, 2000000, 1900000),
 			answers: []http.Header{nil, nil}, transient: 2},
-		{name: "a third in a row is a limit", before: rateHeaders(10000, 9000, 2000000, 1900000),
-			answers: []http.Header{nil, nil, nil}, paused: true, transient: 2},
+		{name: "three together pause nobody", before: rateHeaders(10000, 9000, 2000000, 1900000),
+			answers: []http.Header{nil, nil, nil}, transient: 3},
+		{name: "eight of the last sixteen are a limit", before: rateHeaders(10000, 9000, 2000000, 1900000),
+			answers: []http.Header{nil, nil, nil, nil, nil, nil, nil, nil}, paused: true, transient: 7},
 		{name: "requests at zero", before: rateHeaders(10000, 9000, 2000000, 1900000),
 			answers: []http.Header{rateHeaders(10000, 0, 2000000, 1900000)}, paused: true},
 		{name: "tokens nearly out", answers: []http.Header{rateHeaders(10000, 9000, 2000000, 150000)}, paused: true},

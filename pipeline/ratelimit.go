@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"math/bits"
 	"net/http"
 	"strconv"
 	"strings"
@@ -91,8 +92,8 @@ func headerDuration(h http.Header, key string) time.Duration {
 // least a tenth of the limit (see [Limiter.transient]). Such a 429 (a
 // server's momentary overload, a shared pool) pauses only the request it
 // answered, which the client retries after its Retry-After; the run goes on
-// at its pace. Only when [transientStreak] of them come in a row, with no
-// success between, are they taken as a limit after all.
+// at its pace. Only when 429s keep coming — at least [limitShare] of the
+// last 16 answers — are they taken as a limit after all.
 func (l *Limiter) Observe(ri RateInfo) {
 	if l == nil {
 		return
@@ -106,6 +107,12 @@ func (l *Limiter) Observe(ri RateInfo) {
 	if ri.LimitTokens > 0 && l.tok.learn(now, ri.LimitTokens) {
 		l.log.Debug("pipeline: token pace from server", "per_minute", l.tok.b.rate*60)
 	}
+	switch {
+	case ri.Status == http.StatusTooManyRequests:
+		l.recent = l.recent<<1 | 1
+	case ri.Status >= 200 && ri.Status < 300:
+		l.recent <<= 1
+	}
 	transient := ri.Status == http.StatusTooManyRequests && l.transient(ri)
 	l.remember(ri)
 	switch {
@@ -114,7 +121,7 @@ func (l *Limiter) Observe(ri RateInfo) {
 		l.transients.Add(1)
 		l.log.Debug("pipeline: 429 with plenty remaining: only that request waits", "retry_after", ri.RetryAfter)
 	case ri.Status == http.StatusTooManyRequests:
-		l.streak = 0
+		l.recent = 0 // a pause starts; count afresh after it
 		l.rateLimited.Add(1)
 		d, reset := ri.RetryAfter, ri.ResetRequests
 		tokens := ri.RemainingTokens == 0 && ri.RemainingRequests != 0
@@ -137,20 +144,21 @@ func (l *Limiter) Observe(ri RateInfo) {
 			l.log.Debug("pipeline: rate limited, pace lowered", "dimension", dm.name, "per_minute", dm.b.rate*60, "pause", d)
 		}
 	case ri.Status >= 200 && ri.Status < 300:
-		l.streak = 0
 		l.req.increase(now)
 		l.tok.increase(now)
 	}
 }
 
-// transientStreak is how many 429s with plenty remaining in a row, with no
-// success between them, are taken as a limit after all.
-const transientStreak = 3
+// limitShare is how many of the last 16 answers (2xx and 429s) must be 429s
+// for those with plenty remaining to be taken as a limit after all. A share,
+// not a run: with many requests in flight, a few spurious 429s can arrive
+// together, and that alone must not slow a run down.
+const limitShare = 8
 
 // transient reports whether a 429 is not about the pace: the remaining
 // counts of its headers, or else the last ones seen, are plenty for every
 // dimension they tell of (at least a tenth of the limit), and fewer than
-// transientStreak such 429s came in a row. Called with l.mu held.
+// limitShare of the last 16 answers were 429s. Called with l.mu held.
 func (l *Limiter) transient(ri RateInfo) bool {
 	rq, tk := ri.RemainingRequests, ri.RemainingTokens
 	lrq, ltk := ri.LimitRequests, ri.LimitTokens
@@ -161,8 +169,7 @@ func (l *Limiter) transient(ri RateInfo) bool {
 	if (rq < 0 && tk < 0) || !plenty(rq, lrq) || !plenty(tk, ltk) {
 		return false
 	}
-	l.streak++
-	return l.streak < transientStreak
+	return bits.OnesCount16(l.recent) < limitShare
 }
 
 // remember keeps the rate-limit headers of the last answer that had them.
