@@ -250,6 +250,6 @@ func (c *Call) Handle(resp *responses.Response, latency time.Duration) bool {
 		c.finish(nil, &InvalidError{Attempts: res.Attempts, Raw: res.Raw})
 		return true
 	}
-	c.st.PrevResponseID, c.st.PrevAnswer, c.st.Correction = a.id, a.text, Correction(errs)
+	c.st.PrevResponseID, c.st.PrevAnswer, c.st.Correction = a.id, a.text, correction(errs)
 	return false
 }

@@ -10,10 +10,10 @@ import (
 // maxCorrections bounds the errors listed in one re-ask.
 const maxCorrections = 50
 
-// Correction is the message a re-ask sends after an invalid answer: a compact
+// correction is the message a re-ask sends after an invalid answer: a compact
 // list of what is wrong where, with the allowed values or bounds, asking the
 // model to fix only those and answer again in full.
-func Correction(errs []*schema.FieldError) string {
+func correction(errs []*schema.FieldError) string {
 	var b strings.Builder
 	b.WriteString("Your previous answer does not pass validation. Fix only these problems, keep every other value as it was, and answer again with the complete JSON object:\n")
 	for i, e := range errs {

@@ -119,7 +119,7 @@ func Decode(s *schema.Schema, answer []byte, v any) []*schema.FieldError {
 	if s.ListKey != "" {
 		base = schema.Pointer("", s.ListKey)
 	}
-	errs := Validate(v, base)
+	errs := schema.Validate(v, base)
 	return append(errs, keywordErrors(s, answer, errs)...)
 }
 

@@ -66,7 +66,7 @@ type Extractor struct {
 	// Reasoning says whether Model is a reasoning model, which takes
 	// reasoning.effort and rejects temperature and top_p: set it when the
 	// name does not tell (an Azure deployment called "my-gpt5"). If nil,
-	// IsReasoningModel guesses from the name. Either way, a server that
+	// isReasoningModel guesses from the name. Either way, a server that
 	// answers 400 unsupported_parameter for temperature, top_p or reasoning
 	// is asked again at once without it, and the Extractor leaves it out
 	// from then on.
@@ -190,5 +190,5 @@ func (ex *Extractor) reasoning() bool {
 	if ex.Reasoning != nil {
 		return *ex.Reasoning
 	}
-	return IsReasoningModel(ex.model())
+	return isReasoningModel(ex.model())
 }

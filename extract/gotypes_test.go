@@ -142,7 +142,7 @@ func TestValidateEveryDepth(t *testing.T) {
 				base = "/items"
 			}
 			var got []string
-			for _, fe := range extract.Validate(tc.v, base) {
+			for _, fe := range schema.Validate(tc.v, base) {
 				msg, _, _ := strings.Cut(fe.Message, " (")
 				got = append(got, fe.Pointer+": "+msg)
 			}
@@ -189,8 +189,8 @@ type lineList struct {
 }
 
 func TestCorrectionSpeaksJSON(t *testing.T) {
-	errs := extract.Validate(&lineList{Lines: []Line{}, Note: "c\"d"}, "")
-	got := extract.Correction(errs)
+	errs := schema.Validate(&lineList{Lines: []Line{}, Note: "c\"d"}, "")
+	got := extract.CorrectionForTest(errs)
 	for _, want := range []string{"/lines: must have at least 1 items (got [])", `/note: must be one of the allowed values (got "c\"d"); allowed: a, b`} {
 		if !strings.Contains(got, want) {
 			t.Errorf("correction lacks %q:\n%s", want, got)

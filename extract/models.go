@@ -28,10 +28,10 @@ func ContextWindow(model string) int {
 	return 0
 }
 
-// IsReasoningModel reports whether a model name belongs to a reasoning model
+// isReasoningModel reports whether a model name belongs to a reasoning model
 // (o1, o3, o4-mini, the gpt-5 family except its chat variants), which takes
 // reasoning.effort and rejects temperature and top_p.
-func IsReasoningModel(model string) bool {
+func isReasoningModel(model string) bool {
 	m := strings.ToLower(model)
 	if i := strings.LastIndexByte(m, '/'); i >= 0 {
 		m = m[i+1:]
