@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/seed0611af48/quarry/evidence"
+	"github.com/seed0611af48/quarry/internal/ojson"
 	"github.com/seed0611af48/quarry/pipeline"
 )
 
@@ -86,9 +87,9 @@ func appendEvidence(b []byte, items []evidence.Item) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendQuoted(b, it.Pointer)
+		b = ojson.AppendQuote(b, it.Pointer)
 		b = append(b, `:{"quote":`...)
-		b = appendQuoted(b, it.Quote)
+		b = ojson.AppendQuote(b, it.Quote)
 		if it.Page != 0 {
 			b = append(b, `,"page":`...)
 			b = strconv.AppendInt(b, int64(it.Page), 10)
@@ -102,14 +103,14 @@ func appendEvidence(b []byte, items []evidence.Item) []byte {
 			b = strconv.AppendInt(b, int64(it.EndPage), 10)
 		}
 		b = append(b, `,"match":`...)
-		b = appendQuoted(b, string(it.Match))
+		b = ojson.AppendQuote(b, string(it.Match))
 		b = append(b, `,"score":`...)
 		b = strconv.AppendFloat(b, it.Score, 'f', -1, 64)
 		b = append(b, `,"verdict":`...)
-		b = appendQuoted(b, string(it.Verdict))
+		b = ojson.AppendQuote(b, string(it.Verdict))
 		if it.Reason != "" {
 			b = append(b, `,"reason":`...)
-			b = appendQuoted(b, it.Reason)
+			b = ojson.AppendQuote(b, it.Reason)
 		}
 		if len(it.Boxes) > 0 {
 			bx, _ := json.Marshal(it.Boxes)

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/seed0611af48/quarry/internal/ojson"
 )
 
 // cellKind is the type of a flattened cell.
@@ -33,7 +35,7 @@ type flattener struct {
 }
 
 // row appends the cells of t's field columns for one element.
-func (f *flattener) row(dst []cell, t *table, elem jvalue) []cell {
+func (f *flattener) row(dst []cell, t *table, elem ojson.Value) []cell {
 	for i := range t.columns {
 		c := &t.columns[i]
 		v, ok := lookup(elem, c.path)
@@ -49,13 +51,13 @@ func (f *flattener) row(dst []cell, t *table, elem jvalue) []cell {
 // children calls fn with every row of t's child tables found in elem, parents
 // before children. keys holds the key cells of elem's own row (record id,
 // then indexes).
-func (f *flattener) children(t *table, elem jvalue, keys []cell, fn func(*table, []cell) error) error {
+func (f *flattener) children(t *table, elem ojson.Value, keys []cell, fn func(*table, []cell) error) error {
 	for _, c := range t.children {
 		arr, ok := lookup(elem, c.path)
-		if !ok || arr.kind != jArray {
+		if !ok || arr.Kind != ojson.Array {
 			continue
 		}
-		for i, e := range arr.arr {
+		for i, e := range arr.Elems {
 			k := make([]cell, len(keys), len(keys)+1)
 			copy(k, keys)
 			k = append(k, intCell(i))
@@ -71,11 +73,11 @@ func (f *flattener) children(t *table, elem jvalue, keys []cell, fn func(*table,
 	return nil
 }
 
-func lookup(v jvalue, path []string) (jvalue, bool) {
+func lookup(v ojson.Value, path []string) (ojson.Value, bool) {
 	for _, name := range path {
 		var ok bool
-		if v, ok = v.get(name); !ok {
-			return jvalue{}, false
+		if v, ok = get(v, name); !ok {
+			return ojson.Value{}, false
 		}
 	}
 	return v, true
@@ -83,51 +85,66 @@ func lookup(v jvalue, path []string) (jvalue, bool) {
 
 // cell converts one value. A value of another type than the schema says
 // (an invalid answer) is kept as its JSON text rather than dropped.
-func (f *flattener) cell(k colKind, v jvalue) cell {
-	switch v.kind {
-	case jNull:
+func (f *flattener) cell(k colKind, v ojson.Value) cell {
+	switch v.Kind {
+	case ojson.Null:
 		return cell{}
-	case jString:
+	case ojson.String:
 		switch k {
 		case colDate:
-			if _, err := time.Parse(time.DateOnly, v.s); err == nil {
-				return cell{cellDate, v.s}
+			if _, err := time.Parse(time.DateOnly, v.Text); err == nil {
+				return cell{cellDate, v.Text}
 			}
 		case colDateTime:
-			if _, err := time.Parse(time.RFC3339Nano, v.s); err == nil {
-				return cell{cellDateTime, v.s}
+			if _, err := time.Parse(time.RFC3339Nano, v.Text); err == nil {
+				return cell{cellDateTime, v.Text}
 			}
 		}
-		return stringCell(v.s)
-	case jNumber:
-		return cell{cellNumber, v.s}
-	case jBool:
-		return cell{cellBool, strconv.FormatBool(v.b)}
-	case jArray:
+		return stringCell(v.Text)
+	case ojson.Number:
+		return cell{cellNumber, v.Text}
+	case ojson.Bool:
+		return cell{cellBool, strconv.FormatBool(v.True())}
+	case ojson.Array:
 		if k == colList && f.sep != "" {
-			if s, ok := joinScalars(v.arr, f.sep); ok {
+			if s, ok := joinScalars(v.Elems, f.sep); ok {
 				return stringCell(s)
 			}
 		}
 	}
-	return stringCell(string(appendJSON(nil, v)))
+	return stringCell(string(ojson.Append(nil, &v)))
 }
 
-func joinScalars(vs []jvalue, sep string) (string, bool) {
+func joinScalars(vs []ojson.Value, sep string) (string, bool) {
 	var b strings.Builder
 	for i, v := range vs {
 		if i > 0 {
 			b.WriteString(sep)
 		}
-		switch v.kind {
-		case jString, jNumber:
-			b.WriteString(v.s)
-		case jBool:
-			b.WriteString(strconv.FormatBool(v.b))
-		case jNull:
+		switch v.Kind {
+		case ojson.String, ojson.Number:
+			b.WriteString(v.Text)
+		case ojson.Bool:
+			b.WriteString(strconv.FormatBool(v.True()))
+		case ojson.Null:
 		default:
 			return "", false
 		}
 	}
 	return b.String(), true
+}
+
+// parseJSON parses a value handed to a sink. A repeated key is kept, and
+// read as encoding/json reads it (the last one wins).
+func parseJSON(data []byte) (ojson.Value, error) {
+	return ojson.Options{KeepDuplicates: true}.Parse(data)
+}
+
+// get returns the member named key of an object (the last one, as
+// encoding/json does).
+func get(v ojson.Value, key string) (ojson.Value, bool) {
+	if m := v.Get(key); m != nil {
+		return *m, true
+	}
+	return ojson.Value{}, false
 }

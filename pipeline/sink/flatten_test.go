@@ -19,7 +19,7 @@ func flatAll(t *testing.T, schema, value string, opts Options) map[string][][]st
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := decodeJSON([]byte(value))
+	v, err := parseJSON([]byte(value))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/seed0611af48/quarry/internal/ojson"
 )
 
 // FuzzFlatten checks that laying out any schema and flattening any value
@@ -31,7 +33,7 @@ func FuzzFlatten(f *testing.F) {
 		if err != nil {
 			return
 		}
-		v, err := decodeJSON(value)
+		v, err := parseJSON(value)
 		if err != nil {
 			return
 		}
@@ -59,7 +61,7 @@ func FuzzDecodeJSON(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		v, err := decodeJSON(data)
+		v, err := parseJSON(data)
 		want, werr := unmarshalNumbers(data)
 		if (err == nil) != (werr == nil) {
 			t.Fatalf("decodeJSON err %v, encoding/json err %v", err, werr)
@@ -67,9 +69,9 @@ func FuzzDecodeJSON(f *testing.F) {
 		if err != nil {
 			return
 		}
-		got, err := unmarshalNumbers(appendJSON(nil, v))
+		got, err := unmarshalNumbers(ojson.Append(nil, &v))
 		if err != nil {
-			t.Fatalf("re-encoded %q: %v", appendJSON(nil, v), err)
+			t.Fatalf("re-encoded %q: %v", ojson.Append(nil, &v), err)
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("got %#v, want %#v", got, want)

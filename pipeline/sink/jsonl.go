@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/seed0611af48/quarry/internal/ojson"
 	"github.com/seed0611af48/quarry/pipeline"
 )
 
@@ -48,9 +49,9 @@ func (j *JSONL) Write(o *pipeline.Outcome) error {
 	}
 	b := j.buf[:0]
 	b = append(b, `{"id":`...)
-	b = appendQuoted(b, o.ID)
+	b = ojson.AppendQuote(b, o.ID)
 	b = append(b, `,"status":`...)
-	b = appendQuoted(b, string(o.Status))
+	b = ojson.AppendQuote(b, string(o.Status))
 	b = append(b, `,"value":`...)
 	var raw []byte
 	switch {
@@ -66,12 +67,12 @@ func (j *JSONL) Write(o *pipeline.Outcome) error {
 	}
 	if raw != nil {
 		b = append(b, `,"raw_value":`...)
-		b = appendQuoted(b, string(raw))
+		b = ojson.AppendQuote(b, string(raw))
 	}
 	b = appendEvidence(b, outcomeEvidence(o))
 	if o.Reason != "" {
 		b = append(b, `,"error":`...)
-		b = appendQuoted(b, o.Reason)
+		b = ojson.AppendQuote(b, o.Reason)
 	}
 	b = append(b, `,"attempts":`...)
 	b = strconv.AppendInt(b, int64(o.Attempts), 10)
@@ -80,7 +81,7 @@ func (j *JSONL) Write(o *pipeline.Outcome) error {
 	b = append(b, u...)
 	if o.Source != "" {
 		b = append(b, `,"source":`...)
-		b = appendQuoted(b, o.Source)
+		b = ojson.AppendQuote(b, o.Source)
 	}
 	if o.Row != 0 {
 		b = append(b, `,"row":`...)
@@ -100,9 +101,9 @@ func (j *JSONL) Write(o *pipeline.Outcome) error {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendQuoted(b, name)
+			b = ojson.AppendQuote(b, name)
 			b = append(b, ':')
-			b = appendQuoted(b, o.Columns[i].Value)
+			b = ojson.AppendQuote(b, o.Columns[i].Value)
 		}
 		b = append(b, '}')
 	}
@@ -113,7 +114,7 @@ func (j *JSONL) Write(o *pipeline.Outcome) error {
 	}
 	if o.Model != "" {
 		b = append(b, `,"model":`...)
-		b = appendQuoted(b, o.Model)
+		b = ojson.AppendQuote(b, o.Model)
 	}
 	b = appendTime(b, "started", o.Started)
 	b = appendTime(b, "finished", o.Finished)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/seed0611af48/quarry/internal/ojson"
 )
 
 // colKind says how a column's cells are written.
@@ -61,9 +63,9 @@ type layout struct {
 }
 
 // record returns the value the main table is flattened from.
-func (l *layout) record(v jvalue) jvalue {
+func (l *layout) record(v ojson.Value) ojson.Value {
 	if l.wrap {
-		return jvalue{kind: jObject, obj: []jmember{{"value", v}}}
+		return ojson.Obj(ojson.Member{Key: "value", Value: v})
 	}
 	return v
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/seed0611af48/quarry/internal/ojson"
 	"github.com/seed0611af48/quarry/pipeline"
 )
 
@@ -191,11 +192,11 @@ func uniqueFieldNames(fields []*pqNode) {
 }
 
 func compactJSON(b []byte) []byte {
-	v, err := decodeJSON(b)
+	v, err := parseJSON(b)
 	if err != nil {
 		return b
 	}
-	return appendJSON(nil, v)
+	return ojson.Append(nil, &v)
 }
 
 // Write adds the row of one outcome.
@@ -225,10 +226,10 @@ func (p *Parquet) Write(o *pipeline.Outcome) error {
 	}
 
 	var raw string
-	var v jvalue
+	var v ojson.Value
 	present := false
 	if len(o.Value) > 0 {
-		d, err := decodeJSON(o.Value)
+		d, err := parseJSON(o.Value)
 		if err != nil {
 			raw = string(o.Value)
 		} else {
@@ -240,32 +241,32 @@ func (p *Parquet) Write(o *pipeline.Outcome) error {
 		r.value(p.fields[0], v, present, 0, 0)
 	} else {
 		for _, f := range p.fields {
-			fv, ok := v.get(f.key)
+			fv, ok := get(v, f.key)
 			r.path = append(r.path[:0], f.key)
 			r.value(f, fv, ok, 0, 0)
 		}
 	}
 	r.path = r.path[:0]
 	if len(r.unfit) > 0 {
-		raw = string(appendJSON(nil, v))
+		raw = string(ojson.Append(nil, &v))
 		p.log.Warn("sink: parquet: values that do not fit their column are null; the record is kept in raw_value",
 			"record", o.ID, "pointers", r.unfit)
 	}
 	r.str(out.rawValue, raw)
 	if len(r.unfit) > 0 {
-		list := jvalue{kind: jArray}
+		list := ojson.Value{Kind: ojson.Array}
 		for _, ptr := range r.unfit {
-			list.arr = append(list.arr, jvalue{kind: jString, s: ptr})
+			list.Elems = append(list.Elems, ojson.Str(ptr))
 		}
 		r.value(out.unfit, list, true, 0, 0)
 	} else {
 		r.nulls(out.unfit, 0, 0)
 	}
 	if len(o.Columns) > 0 {
-		list := jvalue{kind: jArray}
+		list := ojson.Value{Kind: ojson.Array}
 		for _, c := range o.Columns {
-			list.arr = append(list.arr, jvalue{kind: jObject, obj: []jmember{
-				{"name", jvalue{kind: jString, s: c.Name}}, {"value", jvalue{kind: jString, s: c.Value}}}})
+			list.Elems = append(list.Elems, ojson.Obj([]ojson.Member{
+				{Key: "name", Value: ojson.Str(c.Name)}, {Key: "value", Value: ojson.Str(c.Value)}}...))
 		}
 		r.value(out.columns, list, true, 0, 0)
 	} else {
@@ -294,7 +295,7 @@ func (p *Parquet) evidence(o *pipeline.Outcome) {
 		r.nulls(p.out.evidence, 0, 0)
 		return
 	}
-	v, err := decodeJSON(o.Evidence)
+	v, err := parseJSON(o.Evidence)
 	if err != nil {
 		p.log.Warn("sink: parquet: evidence is not valid JSON; left null", "record", o.ID, "err", err)
 		r.nulls(p.out.evidence, 0, 0)

@@ -8,6 +8,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/seed0611af48/quarry/internal/jsonptr"
+	"github.com/seed0611af48/quarry/internal/ojson"
 )
 
 // pqRow collects the values of one Parquet row, column by column, with
@@ -50,11 +51,11 @@ func (r *pqRow) append(dst parquet.Row) parquet.Row {
 // value writes v (present says whether it was there at all) as node p; rep
 // is the repetition level of its first value and parentDef the definition
 // level of its parent.
-func (r *pqRow) value(p *pqNode, v jvalue, present bool, rep, parentDef int) bool {
+func (r *pqRow) value(p *pqNode, v ojson.Value, present bool, rep, parentDef int) bool {
 	if !p.optional {
 		return r.present(p, v, present, rep)
 	}
-	if !present || v.kind == jNull {
+	if !present || v.Kind == ojson.Null {
 		r.nulls(p, rep, parentDef)
 		return true
 	}
@@ -92,17 +93,17 @@ func (r *pqRow) misfit() bool {
 
 // present writes a value that must not be null; it reports false if v does
 // not fit, having written nothing the caller must keep.
-func (r *pqRow) present(p *pqNode, v jvalue, present bool, rep int) bool {
-	if !present || v.kind == jNull {
+func (r *pqRow) present(p *pqNode, v ojson.Value, present bool, rep int) bool {
+	if !present || v.Kind == ojson.Null {
 		return r.misfit()
 	}
 	switch p.kind {
 	case pqStruct:
-		if v.kind != jObject {
+		if v.Kind != ojson.Object {
 			return r.misfit()
 		}
 		for _, f := range p.fields {
-			fv, ok := v.get(f.key)
+			fv, ok := get(v, f.key)
 			r.path = append(r.path, f.key)
 			fits := r.value(f, fv, ok, rep, p.def)
 			r.path = r.path[:len(r.path)-1]
@@ -112,16 +113,16 @@ func (r *pqRow) present(p *pqNode, v jvalue, present bool, rep int) bool {
 		}
 		return true
 	case pqList:
-		if v.kind != jArray {
+		if v.Kind != ojson.Array {
 			return r.misfit()
 		}
-		if len(v.arr) == 0 {
+		if len(v.Elems) == 0 {
 			for c := p.col0; c < p.col1; c++ {
 				r.cols[c] = append(r.cols[c], parquet.NullValue().Level(rep, p.def, c))
 			}
 			return true
 		}
-		for i, e := range v.arr {
+		for i, e := range v.Elems {
 			if i > 0 {
 				rep = p.rep
 			}
@@ -143,32 +144,32 @@ func (r *pqRow) present(p *pqNode, v jvalue, present bool, rep int) bool {
 }
 
 // leafValue converts a JSON value to the physical value of a leaf column.
-func leafValue(k colKind, v jvalue) (parquet.Value, bool) {
+func leafValue(k colKind, v ojson.Value) (parquet.Value, bool) {
 	switch k {
 	case colString:
-		if v.kind == jString {
-			return parquet.ByteArrayValue([]byte(v.s)), true
+		if v.Kind == ojson.String {
+			return parquet.ByteArrayValue([]byte(v.Text)), true
 		}
 	case colNumber:
-		if v.kind == jNumber {
-			f, err := strconv.ParseFloat(v.s, 64)
+		if v.Kind == ojson.Number {
+			f, err := strconv.ParseFloat(v.Text, 64)
 			if err == nil {
 				return parquet.DoubleValue(f), true
 			}
 		}
 	case colInteger:
-		if v.kind == jNumber {
-			if n, ok := jsonInt(v.s); ok {
+		if v.Kind == ojson.Number {
+			if n, ok := jsonInt(v.Text); ok {
 				return parquet.Int64Value(n), true
 			}
 		}
 	case colBool:
-		if v.kind == jBool {
-			return parquet.BooleanValue(v.b), true
+		if v.Kind == ojson.Bool {
+			return parquet.BooleanValue(v.True()), true
 		}
 	case colDate:
-		if v.kind == jString {
-			if t, err := time.Parse(time.DateOnly, v.s); err == nil {
+		if v.Kind == ojson.String {
+			if t, err := time.Parse(time.DateOnly, v.Text); err == nil {
 				days := t.Unix() / 86400
 				if days >= math.MinInt32 && days <= math.MaxInt32 {
 					return parquet.Int32Value(int32(days)), true
@@ -176,13 +177,13 @@ func leafValue(k colKind, v jvalue) (parquet.Value, bool) {
 			}
 		}
 	case colDateTime:
-		if v.kind == jString {
-			if t, err := time.Parse(time.RFC3339Nano, v.s); err == nil {
+		if v.Kind == ojson.String {
+			if t, err := time.Parse(time.RFC3339Nano, v.Text); err == nil {
 				return parquet.Int64Value(t.UnixMicro()), true
 			}
 		}
 	case colJSON:
-		return parquet.ByteArrayValue(appendJSON(nil, v)), true
+		return parquet.ByteArrayValue(ojson.Append(nil, &v)), true
 	}
 	return parquet.Value{}, false
 }

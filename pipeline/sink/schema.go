@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/seed0611af48/quarry/internal/jsonptr"
+	"github.com/seed0611af48/quarry/internal/ojson"
 )
 
 // kind is the JSON type a schema allows (besides null).
@@ -86,11 +87,11 @@ func isNullable(n *node) bool {
 // Constructs the sinks do not understand become kAny, never an error; only
 // input that is not a JSON object is rejected.
 func parseSchema(data []byte) (*node, error) {
-	root, err := decodeJSON(data)
+	root, err := parseJSON(data)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrSchema, err)
 	}
-	if root.kind != jObject {
+	if root.Kind != ojson.Object {
 		return nil, fmt.Errorf("%w: not a JSON object", ErrSchema)
 	}
 	p := &schemaParser{root: root, refs: map[string]*node{}}
@@ -98,28 +99,28 @@ func parseSchema(data []byte) (*node, error) {
 }
 
 type schemaParser struct {
-	root jvalue
+	root ojson.Value
 	refs map[string]*node
 }
 
 // maxSchemaNesting bounds the recursion over inline subschemas.
 const maxSchemaNesting = 512
 
-func (p *schemaParser) build(s jvalue, depth int) *node {
-	if s.kind != jObject || depth > maxSchemaNesting {
+func (p *schemaParser) build(s ojson.Value, depth int) *node {
+	if s.Kind != ojson.Object || depth > maxSchemaNesting {
 		return anyNode
 	}
-	if ref, ok := s.get("$ref"); ok && ref.kind == jString {
-		return p.ref(ref.s)
+	if ref, ok := get(s, "$ref"); ok && ref.Kind == ojson.String {
+		return p.ref(ref.Text)
 	}
 	for _, key := range []string{"anyOf", "oneOf"} {
-		vs, ok := s.get(key)
-		if !ok || vs.kind != jArray {
+		vs, ok := get(s, key)
+		if !ok || vs.Kind != ojson.Array {
 			continue
 		}
-		var keep []jvalue
-		for _, v := range vs.arr {
-			if t, ok := v.get("type"); ok && t.kind == jString && t.s == "null" {
+		var keep []ojson.Value
+		for _, v := range vs.Elems {
+			if t, ok := get(v, "type"); ok && t.Kind == ojson.String && t.Text == "null" {
 				continue
 			}
 			keep = append(keep, v)
@@ -128,7 +129,7 @@ func (p *schemaParser) build(s jvalue, depth int) *node {
 		case 0:
 			return &node{kind: kNull}
 		case 1:
-			return &node{kind: kAlias, alias: p.build(keep[0], depth+1), nullable: len(vs.arr) > 1}
+			return &node{kind: kAlias, alias: p.build(keep[0], depth+1), nullable: len(vs.Elems) > 1}
 		default:
 			return anyNode
 		}
@@ -137,21 +138,21 @@ func (p *schemaParser) build(s jvalue, depth int) *node {
 	n := &node{kind: p.typeOf(s), nullable: allowsNull(s)}
 	switch n.kind {
 	case kString:
-		if f, ok := s.get("format"); ok && f.kind == jString {
-			n.format = f.s
+		if f, ok := get(s, "format"); ok && f.Kind == ojson.String {
+			n.format = f.Text
 		}
-		_, isEnum := s.get("enum")
-		_, isConst := s.get("const")
+		_, isEnum := get(s, "enum")
+		_, isConst := get(s, "const")
 		n.enum = isEnum || isConst
 	case kObject:
-		if props, ok := s.get("properties"); ok && props.kind == jObject {
-			for _, m := range props.obj {
-				n.props = append(n.props, prop{m.key, p.build(m.val, depth+1)})
+		if props, ok := get(s, "properties"); ok && props.Kind == ojson.Object {
+			for _, m := range props.Members {
+				n.props = append(n.props, prop{m.Key, p.build(m.Value, depth+1)})
 			}
 		}
 	case kArray:
 		n.items = anyNode
-		if items, ok := s.get("items"); ok {
+		if items, ok := get(s, "items"); ok {
 			n.items = p.build(items, depth+1)
 		}
 	}
@@ -160,17 +161,17 @@ func (p *schemaParser) build(s jvalue, depth int) *node {
 
 // allowsNull reports whether s's "type" list names "null" or its enum
 // lists null.
-func allowsNull(s jvalue) bool {
-	if t, ok := s.get("type"); ok && t.kind == jArray {
-		for _, e := range t.arr {
-			if e.kind == jString && e.s == "null" {
+func allowsNull(s ojson.Value) bool {
+	if t, ok := get(s, "type"); ok && t.Kind == ojson.Array {
+		for _, e := range t.Elems {
+			if e.Kind == ojson.String && e.Text == "null" {
 				return true
 			}
 		}
 	}
-	if e, ok := s.get("enum"); ok && e.kind == jArray {
-		for _, v := range e.arr {
-			if v.kind == jNull {
+	if e, ok := get(s, "enum"); ok && e.Kind == ojson.Array {
+		for _, v := range e.Elems {
+			if v.Kind == ojson.Null {
 				return true
 			}
 		}
@@ -180,16 +181,16 @@ func allowsNull(s jvalue) bool {
 
 // typeOf reads "type" (a name or a list of names; "null" aside), or infers
 // the type from other keywords.
-func (p *schemaParser) typeOf(s jvalue) kind {
+func (p *schemaParser) typeOf(s ojson.Value) kind {
 	var names []string
-	if t, ok := s.get("type"); ok {
-		switch t.kind {
-		case jString:
-			names = append(names, t.s)
-		case jArray:
-			for _, e := range t.arr {
-				if e.kind == jString {
-					names = append(names, e.s)
+	if t, ok := get(s, "type"); ok {
+		switch t.Kind {
+		case ojson.String:
+			names = append(names, t.Text)
+		case ojson.Array:
+			for _, e := range t.Elems {
+				if e.Kind == ojson.String {
+					names = append(names, e.Text)
 				}
 			}
 		}
@@ -223,29 +224,29 @@ func (p *schemaParser) typeOf(s jvalue) kind {
 	case len(names) > 0: // only "null"
 		return kNull
 	}
-	if _, ok := s.get("properties"); ok {
+	if _, ok := get(s, "properties"); ok {
 		return kObject
 	}
-	if _, ok := s.get("items"); ok {
+	if _, ok := get(s, "items"); ok {
 		return kArray
 	}
-	var vals []jvalue
-	if e, ok := s.get("enum"); ok && e.kind == jArray {
-		vals = e.arr
-	} else if c, ok := s.get("const"); ok {
-		vals = []jvalue{c}
+	var vals []ojson.Value
+	if e, ok := get(s, "enum"); ok && e.Kind == ojson.Array {
+		vals = e.Elems
+	} else if c, ok := get(s, "const"); ok {
+		vals = []ojson.Value{c}
 	}
 	k := kAny
 	for i, v := range vals {
 		var vk kind
-		switch v.kind {
-		case jString:
+		switch v.Kind {
+		case ojson.String:
 			vk = kString
-		case jNumber:
+		case ojson.Number:
 			vk = kNumber
-		case jBool:
+		case ojson.Bool:
 			vk = kBool
-		case jNull:
+		case ojson.Null:
 			continue
 		default:
 			return kAny
@@ -276,25 +277,25 @@ func (p *schemaParser) ref(ref string) *node {
 }
 
 // resolve follows a JSON pointer fragment from the schema root.
-func (p *schemaParser) resolve(ref string) (jvalue, bool) {
+func (p *schemaParser) resolve(ref string) (ojson.Value, bool) {
 	frag, ok := strings.CutPrefix(ref, "#")
 	if !ok {
-		return jvalue{}, false // remote references are not followed
+		return ojson.Value{}, false // remote references are not followed
 	}
 	v := p.root
 	if frag == "" {
 		return v, true
 	}
 	if frag[0] != '/' {
-		return jvalue{}, false
+		return ojson.Value{}, false
 	}
 	for _, tok := range strings.Split(frag[1:], "/") {
 		tok = jsonptr.Unescape(tok)
-		if v.kind != jObject {
-			return jvalue{}, false
+		if v.Kind != ojson.Object {
+			return ojson.Value{}, false
 		}
-		if v, ok = v.get(tok); !ok {
-			return jvalue{}, false
+		if v, ok = get(v, tok); !ok {
+			return ojson.Value{}, false
 		}
 	}
 	return v, true

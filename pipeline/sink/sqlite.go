@@ -15,6 +15,7 @@ import (
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver, pure Go
 
 	"github.com/seed0611af48/quarry/internal/jsonptr"
+	"github.com/seed0611af48/quarry/internal/ojson"
 	"github.com/seed0611af48/quarry/pipeline"
 )
 
@@ -320,11 +321,11 @@ func (s *SQLite) Write(o *pipeline.Outcome) error {
 }
 
 func (s *SQLite) write(o *pipeline.Outcome) error {
-	var v jvalue
+	var v ojson.Value
 	var raw any
 	present := false
 	if len(o.Value) > 0 {
-		if d, err := decodeJSON(o.Value); err == nil {
+		if d, err := parseJSON(o.Value); err == nil {
 			v, present = s.lay.record(d), true
 		} else {
 			raw = string(o.Value)
@@ -341,9 +342,9 @@ func (s *SQLite) write(o *pipeline.Outcome) error {
 		s.childRows(s.lay.main, v, []any{o.ID}, "")
 	}
 	if len(s.unfit) > 0 {
-		raw = string(appendJSON(nil, v))
+		raw = string(ojson.Append(nil, &v))
 		if s.lay.wrap {
-			raw = string(appendJSON(nil, v.obj[0].val))
+			raw = string(ojson.Append(nil, &v.Members[0].Value))
 		}
 		s.log.Warn("sink: sqlite: values that do not fit their column are null; the record is kept in raw_value",
 			"record", o.ID, "pointers", s.unfit)
@@ -354,11 +355,11 @@ func (s *SQLite) write(o *pipeline.Outcome) error {
 		unfit = string(b)
 	}
 	if len(o.Columns) > 0 {
-		obj := jvalue{kind: jObject}
+		obj := ojson.Value{Kind: ojson.Object}
 		for _, c := range o.Columns {
-			obj.obj = append(obj.obj, jmember{c.Name, jvalue{kind: jString, s: c.Value}})
+			obj.Members = append(obj.Members, ojson.Member{Key: c.Name, Value: ojson.Str(c.Value)})
 		}
-		input = string(appendJSON(nil, obj))
+		input = string(ojson.Append(nil, &obj))
 	}
 	if len(o.Meta) > 0 {
 		b, _ := json.Marshal(o.Meta)
@@ -395,12 +396,12 @@ func (s *SQLite) write(o *pipeline.Outcome) error {
 
 // fields appends the SQL values of t's field columns for one element; ptr
 // is the JSON pointer of the element in the record.
-func (s *SQLite) fields(args []any, t *table, elem jvalue, ptr string) []any {
+func (s *SQLite) fields(args []any, t *table, elem ojson.Value, ptr string) []any {
 	wrap := t == s.lay.main && s.lay.wrap
 	for i := range t.columns {
 		c := &t.columns[i]
 		v, ok := lookup(elem, c.path)
-		if !ok || v.kind == jNull {
+		if !ok || v.Kind == ojson.Null {
 			args = append(args, nil)
 			continue
 		}
@@ -419,15 +420,15 @@ func (s *SQLite) fields(args []any, t *table, elem jvalue, ptr string) []any {
 
 // childRows collects the rows of t's child tables found in elem into
 // s.rows; keys are the key values of elem's own row.
-func (s *SQLite) childRows(t *table, elem jvalue, keys []any, ptr string) {
+func (s *SQLite) childRows(t *table, elem ojson.Value, keys []any, ptr string) {
 	for _, c := range t.children {
 		arr, ok := lookup(elem, c.path)
-		if !ok || arr.kind != jArray {
+		if !ok || arr.Kind != ojson.Array {
 			continue
 		}
 		st := s.byLayout[c]
 		base := jsonptr.Join(ptr, c.path...)
-		for i, e := range arr.arr {
+		for i, e := range arr.Elems {
 			k := append(append(make([]any, 0, len(keys)+1), keys...), int64(i))
 			ep := base + "/" + strconv.Itoa(i)
 			s.rows = append(s.rows, sqlRow{st.name, s.fields(append([]any(nil), k...), c, e, ep)})
@@ -448,13 +449,13 @@ func (s *SQLite) evidenceRows(o *pipeline.Outcome) error {
 	if len(o.Evidence) == 0 {
 		return nil
 	}
-	v, err := decodeJSON(o.Evidence)
-	if err != nil || v.kind != jArray {
+	v, err := parseJSON(o.Evidence)
+	if err != nil || v.Kind != ojson.Array {
 		s.log.Warn("sink: sqlite: evidence is not a JSON array; left out", "record", o.ID)
 		return nil
 	}
 	n := len(s.unfit)
-	for i, it := range v.arr {
+	for i, it := range v.Elems {
 		args := s.fields([]any{o.ID, int64(i)}, s.evLay.main, it, "")
 		if _, err := s.exec("insert evidence", args...); err != nil {
 			return err
@@ -469,46 +470,46 @@ func (s *SQLite) evidenceRows(o *pipeline.Outcome) error {
 
 // sqlValue converts a JSON value for a column of kind k; a value of
 // another type is nil and reported as not fitting.
-func sqlValue(k colKind, v jvalue) (any, bool) {
+func sqlValue(k colKind, v ojson.Value) (any, bool) {
 	switch k {
 	case colString:
-		if v.kind == jString {
-			return v.s, true
+		if v.Kind == ojson.String {
+			return v.Text, true
 		}
 	case colNumber:
-		if v.kind == jNumber {
-			if f, err := strconv.ParseFloat(v.s, 64); err == nil {
+		if v.Kind == ojson.Number {
+			if f, err := strconv.ParseFloat(v.Text, 64); err == nil {
 				return f, true
 			}
 		}
 	case colInteger:
-		if v.kind == jNumber {
-			if n, ok := jsonInt(v.s); ok {
+		if v.Kind == ojson.Number {
+			if n, ok := jsonInt(v.Text); ok {
 				return n, true
 			}
 		}
 	case colBool:
-		if v.kind == jBool {
-			return boolInt(v.b), true
+		if v.Kind == ojson.Bool {
+			return boolInt(v.True()), true
 		}
 	case colDate:
-		if v.kind == jString {
-			if _, err := time.Parse(time.DateOnly, v.s); err == nil {
-				return v.s, true
+		if v.Kind == ojson.String {
+			if _, err := time.Parse(time.DateOnly, v.Text); err == nil {
+				return v.Text, true
 			}
 		}
 	case colDateTime:
-		if v.kind == jString {
-			if t, err := time.Parse(time.RFC3339Nano, v.s); err == nil {
+		if v.Kind == ojson.String {
+			if t, err := time.Parse(time.RFC3339Nano, v.Text); err == nil {
 				return t.UTC().Format(time.RFC3339Nano), true
 			}
 		}
 	case colList:
-		if v.kind == jArray {
-			return string(appendJSON(nil, v)), true
+		if v.Kind == ojson.Array {
+			return string(ojson.Append(nil, &v)), true
 		}
 	case colJSON:
-		return string(appendJSON(nil, v)), true
+		return string(ojson.Append(nil, &v)), true
 	}
 	return nil, false
 }

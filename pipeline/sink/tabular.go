@@ -3,6 +3,7 @@ package sink
 import (
 	"fmt"
 
+	"github.com/seed0611af48/quarry/internal/ojson"
 	"github.com/seed0611af48/quarry/pipeline"
 )
 
@@ -76,9 +77,9 @@ func (t *tabular) mainHeader() []string {
 // write flattens one outcome: it spools the main row and passes each child
 // row, made safe, to child.
 func (t *tabular) write(o *pipeline.Outcome, child func(c *table, row []cell) error) error {
-	var v jvalue // null: every field empty
+	var v ojson.Value // null: every field empty
 	if len(o.Value) > 0 {
-		if d, err := decodeJSON(o.Value); err == nil {
+		if d, err := parseJSON(o.Value); err == nil {
 			v = t.lay.record(d)
 		}
 	}
