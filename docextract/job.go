@@ -3,6 +3,7 @@ package docextract
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/seed0611af48/quarry/extract"
 	"github.com/seed0611af48/quarry/pipeline"
@@ -19,6 +20,12 @@ type Job struct {
 	// document (background mode, the simulated model) gets the document's
 	// identity here. If nil, the Extractor's Client serves every document.
 	Client func(doc *pipeline.Document, base extract.Client) extract.Client
+
+	// tmpl is the copy per-document Extractors are made from: the Extractor
+	// itself may be learning (see extract.Extractor.WithClient) while they
+	// are made, a copy of it never is.
+	once sync.Once
+	tmpl *extract.Extractor
 }
 
 // For returns the Extractor to use for doc: the Job's own, or a copy whose
@@ -27,9 +34,8 @@ func (j *Job) For(doc *pipeline.Document) *extract.Extractor {
 	if j.Client == nil {
 		return j.Extractor
 	}
-	ex := *j.Extractor
-	ex.Client = j.Client(doc, j.Extractor.Client)
-	return &ex
+	j.once.Do(func() { j.tmpl = j.Extractor.WithClient(j.Extractor.Client) })
+	return j.tmpl.WithClient(j.Client(doc, j.Extractor.Client))
 }
 
 // Func returns the per-document function of a run: the context-window check,

@@ -92,7 +92,30 @@ type Extractor struct {
 	// RequestOptions are passed to every request, untouched.
 	RequestOptions []option.RequestOption
 
-	dropped uint32 // dropSampling | dropReasoning, read and set atomically
+	dropped uint32     // dropSampling | dropReasoning, read and set atomically
+	parent  *Extractor // set by WithClient: what is learnt is kept there
+}
+
+// WithClient returns a copy of ex that sends through c. What the copy
+// learns while it runs (a parameter the server refused, left out of later
+// requests) is learnt for ex and all its copies, so a run that gives each
+// document its own client learns it once.
+//
+// WithClient reads every field of ex, so it must not run while ex itself
+// (not a copy) is extracting. To make copies while copies run, make them
+// from one copy: copies never change.
+func (ex *Extractor) WithClient(c Client) *Extractor {
+	cp := *ex
+	cp.Client, cp.parent = c, ex.root()
+	return &cp
+}
+
+// root is the Extractor that holds what ex learns.
+func (ex *Extractor) root() *Extractor {
+	if ex.parent != nil {
+		return ex.parent
+	}
+	return ex
 }
 
 // Parameters a server refused (400 unsupported_parameter), left out of
@@ -132,10 +155,9 @@ func (ex *Extractor) dropUnsupported(err error) bool {
 	default:
 		return false
 	}
-	if atomic.LoadUint32(&ex.dropped)&bit != 0 {
-		return false // already left out: something else is wrong
-	}
-	atomic.OrUint32(&ex.dropped, bit)
+	// Set even when already set: a request built before another learnt it
+	// still carried the parameter. Each call re-sends at most once.
+	atomic.OrUint32(&ex.root().dropped, bit)
 	return true
 }
 

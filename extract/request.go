@@ -83,7 +83,7 @@ func (ex *Extractor) request(spec *Spec, examples []exampleTurn, parts []inputPa
 		Metadata:        ex.Metadata,
 		ServiceTier:     ex.ServiceTier,
 	}
-	dropped := atomic.LoadUint32(&ex.dropped)
+	dropped := atomic.LoadUint32(&ex.root().dropped)
 	switch {
 	case ex.reasoning():
 		if ex.ReasoningEffort != "" && dropped&dropReasoning == 0 {

@@ -46,9 +46,7 @@ func (a *app) streamOne(ctx context.Context, j *job, ledger *pipeline.Ledger, si
 	}
 	ex := j.ex
 	if j.sim != nil {
-		routed := *j.ex
-		routed.Client = j.sim.For(j.ex.Client, simDoc(doc))
-		ex = &routed
+		ex = j.ex.WithClient(j.sim.For(j.ex.Client, simDoc(doc)))
 	}
 	f, isFile := a.stdout.(*os.File)
 	tty := isFile && term.IsTerminal(int(f.Fd()))
