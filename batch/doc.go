@@ -5,9 +5,11 @@
 // A batch run reuses everything a synchronous run uses — sources, the
 // [pipeline.Ledger], outcomes and sinks — and changes only how requests are
 // executed. Each request is exactly the body a synchronous call sends
-// ([extract.Call.Request]); each answer goes through the same decode,
-// validate and re-ask logic ([extract.Call.Handle]). The outcomes of a
-// batch run and of a synchronous run of the same job are the same.
+// ([extract.Call.Body]); each answer goes through the same decode,
+// validate and re-ask logic ([extract.Call.Handle]), and each outcome goes
+// through the same [pipeline.Execution] as in [pipeline.Run] (replay from
+// the ledger, recording, sinks, totals, run.json). The outcomes of a batch
+// run and of a synchronous run of the same job are the same.
 //
 // # Rounds
 //

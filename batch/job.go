@@ -68,7 +68,8 @@ type Options struct {
 	// Resubmit.
 	Expired Expired
 	// MaxRounds bounds the rounds of batches (first answers, re-asks,
-	// resubmissions). If zero, the Extractor's MaxAttempts (3 if unset) + 2.
+	// resubmissions). If zero, the Extractor's MaxAttempts
+	// (extract.DefaultMaxAttempts if unset) + 2.
 	// Documents still without an answer then end with StatusError.
 	MaxRounds int
 	// LineRetries bounds how many times one document's request is sent
@@ -129,7 +130,7 @@ func (o Options) withDefaults(ex *extract.Extractor) Options {
 	if o.MaxRounds <= 0 {
 		n := ex.MaxAttempts
 		if n <= 0 {
-			n = 3
+			n = extract.DefaultMaxAttempts
 		}
 		o.MaxRounds = n + 2
 	}

@@ -41,9 +41,7 @@ func Run(ctx context.Context, src iter.Seq[pipeline.Document], job Job, opts Opt
 		job:     job,
 		opts:    opts.withDefaults(job.Extractor),
 		flights: make(map[docKey]*flight),
-		givenUp: make(map[docKey]struct{}),
 		retried: make(map[docKey]int),
-		totals:  pipeline.Totals{ByStatus: make(map[pipeline.Status]int)},
 	}
 	r.price, r.priced = r.opts.Prices.Lookup(job.Extractor.Model)
 	if job.Extractor.Model == "" {
@@ -63,7 +61,6 @@ type runner struct {
 	priced  bool
 	pending map[docKey]extract.CallState // call states of documents that need another round
 	flights map[docKey]*flight           // requests in submitted, unfinished batches
-	givenUp map[docKey]struct{}          // ended this run without being recorded
 	retried map[docKey]int               // transient line failures resubmitted, this run
 	parts   []*part                      // submitted, unfinished batches
 	round   int                          // the last round number used in the ledger
@@ -71,7 +68,8 @@ type runner struct {
 	estimate float64 // estimated cost of the round being written
 	reserved float64 // budget reserved for the round in flight
 	spent    float64 // actual cost of the answers read since
-	totals   pipeline.Totals
+
+	exec *pipeline.Execution // outcomes, ledger, sinks, totals, run.json
 }
 
 // flight is one request in a submitted batch.
@@ -81,30 +79,19 @@ type flight struct {
 }
 
 func (r *runner) run(ctx context.Context, src iter.Seq[pipeline.Document]) (pipeline.Totals, error) {
-	start := r.opts.Clock()
-	info := pipeline.RunInfo{}
-	if r.job.Info != nil {
-		info = *r.job.Info
+	e, err := pipeline.Begin(pipeline.Options{
+		Ledger:      r.job.Ledger,
+		Fingerprint: r.job.Fingerprint,
+		Sinks:       r.job.Sinks,
+		Info:        r.job.Info,
+		Clock:       r.opts.Clock,
+		Logger:      r.opts.Logger,
+	})
+	if err != nil {
+		return pipeline.Totals{ByStatus: make(map[pipeline.Status]int)}, err
 	}
-	info.Start = start
-	if err := r.job.Ledger.WriteRunInfo(&info); err != nil {
-		return r.totals, r.closeSinks(&info, err)
-	}
-	err := r.rounds(ctx, src)
-	r.totals.Wall = r.opts.Clock().Sub(start)
-	info.End = r.opts.Clock()
-	info.Totals = r.totals
-	err = errors.Join(err, r.job.Ledger.Sync(), r.job.Ledger.WriteRunInfo(&info))
-	return r.totals, r.closeSinks(&info, err)
-}
-
-func (r *runner) closeSinks(info *pipeline.RunInfo, err error) error {
-	for _, s := range r.job.Sinks {
-		if cerr := s.Close(info); cerr != nil {
-			err = errors.Join(err, fmt.Errorf("batch: sink: close: %w", cerr))
-		}
-	}
-	return err
+	r.exec = e
+	return e.End(r.rounds(ctx, src))
 }
 
 // rounds resumes what the ledger holds, then runs rounds until every
@@ -217,43 +204,26 @@ func (r *runner) scan(ctx context.Context, src iter.Seq[pipeline.Document], res 
 	return nil
 }
 
-// one handles one document of a scan.
+// one handles one document of a scan. The first scan gives every
+// document its outcome or a request; a later one reads the answers of the
+// documents in flight (the others are done, or given up, in this run).
 func (r *runner) one(ctx context.Context, doc *pipeline.Document, seq int64, res *results, first bool, w *writer) error {
-	hash := doc.Hash()
-	k := docKey{doc.ID, hash}
-	fp := r.job.Fingerprint
-	o := &pipeline.Outcome{Seq: seq, ID: doc.ID, Hash: hash, Fingerprint: fp, Source: doc.Source,
-		Row: doc.Row, Page: doc.Page, Columns: doc.Columns, Meta: doc.Meta}
-	l := r.job.Ledger
-	if _, ok := l.Lookup(doc.ID, hash, fp); ok {
-		if !first {
-			return nil // recorded earlier in this run
-		}
-		prev, err := l.Load(doc.ID, hash, fp)
-		if err == nil {
-			pipeline.SkipFrom(o, prev)
-			return r.deliver(o, false, false, nil)
-		}
-		r.opts.Logger.Warn("batch: recorded outcome unreadable, extracting again", "id", doc.ID, "err", err)
-	}
-	if _, ok := r.givenUp[k]; ok {
-		return nil
-	}
-	now := r.opts.Clock()
-	if doc.Err != nil {
-		if !first {
+	if !first {
+		if _, ok := r.flights[docKey{doc.ID, doc.Hash()}]; !ok {
 			return nil
 		}
-		o.Status, o.Reason, o.Started, o.Finished = pipeline.StatusError, doc.Err.Error(), now, now
-		return r.deliver(o, true, true, nil)
 	}
+	o, done := r.exec.Outcome(seq, doc)
+	if done { // replayed from the ledger (not recorded again), or unreadable
+		return r.deliver(o, true, nil)
+	}
+	k := docKey{o.ID, o.Hash}
 	st, hasState := r.pending[k]
 	c, err := r.restore(doc, st, hasState)
 	if err != nil {
-		o.Status, o.Reason, o.Started, o.Finished = pipeline.StatusError, err.Error(), now, now
-		return r.deliver(o, true, true, nil)
+		o.Status, o.Reason, o.Finished = pipeline.StatusError, err.Error(), o.Started
+		return r.deliver(o, true, nil)
 	}
-	o.Started = now
 	if f, ok := r.flights[k]; ok {
 		delete(r.flights, k)
 		o.Started = f.part.SubmittedAt
@@ -272,19 +242,18 @@ func (r *runner) one(ctx context.Context, doc *pipeline.Document, seq int64, res
 	if w == nil {
 		o.Status, o.Finished = pipeline.StatusError, r.opts.Clock()
 		o.Reason = fmt.Sprintf("batch: no final answer after %d rounds", r.opts.MaxRounds)
-		r.givenUp[k] = struct{}{}
-		return r.deliver(o, false, true, nil)
+		return r.deliver(o, false, nil)
 	}
 	st = c.State()
 	body, err := c.Body()
 	if err != nil {
 		return fmt.Errorf("batch: encoding the request: %w", err)
 	}
-	if _, err := w.add(doc.ID, hash, len(st.Attempts)+1, body); err != nil {
+	if _, err := w.add(doc.ID, o.Hash, len(st.Attempts)+1, body); err != nil {
 		var tl *TooLargeError
 		if errors.As(err, &tl) {
 			o.Status, o.Reason, o.Finished = pipeline.StatusError, err.Error(), r.opts.Clock()
-			return r.deliver(o, true, true, nil)
+			return r.deliver(o, true, nil)
 		}
 		return err
 	}
@@ -323,8 +292,7 @@ func (r *runner) read(c *extract.Call, f *flight, res *results, o *pipeline.Outc
 		// enqueued-token limit): report it unrecorded, so a later run sends it.
 		o.Status, o.Finished = pipeline.StatusError, r.opts.Clock()
 		o.Reason = fmt.Sprintf("batch %s failed before this request ran: %s; run again to resubmit", p.BatchID, batchErrors(p))
-		r.givenUp[k] = struct{}{}
-		return false, r.deliver(o, false, true, nil)
+		return false, r.deliver(o, false, nil)
 	default:
 		c.Fail(fmt.Errorf("batch: batch %s (%s) has no result for request %s", p.BatchID, p.Status, f.req.CustomID))
 	}
@@ -339,8 +307,7 @@ func (r *runner) read(c *extract.Call, f *flight, res *results, o *pipeline.Outc
 				o.Reason = "batch cancelled"
 			}
 			o.Reason += ": batch " + p.BatchID + " ended before this request ran"
-			r.givenUp[k] = struct{}{}
-			return false, r.deliver(o, false, true, nil)
+			return false, r.deliver(o, false, nil)
 		}
 		return true, nil // resubmitted in the next round, same attempt
 	}
@@ -362,12 +329,9 @@ func (r *runner) final(c *extract.Call, o *pipeline.Outcome) error {
 		res.Requests = len(res.Attempts)
 	}
 	pr := docextract.Result(value, res, err)
-	o.Finished = r.opts.Clock()
-	o.Status, o.Reason, o.Value, o.Evidence = pr.Status, pr.Reason, pr.Value, pr.Evidence
-	o.AttemptErrors = pr.AttemptErrors
-	o.Attempts, o.Usage, o.Model, o.ResponseIDs = pr.Attempts, pr.Usage, pr.Model, pr.ResponseIDs
+	r.exec.Bind(o, &pr)
 	delete(r.pending, docKey{o.ID, o.Hash})
-	return r.deliver(o, true, true, &pr)
+	return r.deliver(o, true, &pr)
 }
 
 // restore builds the call of a document from its saved state, if any.
@@ -379,28 +343,15 @@ func (r *runner) restore(doc *pipeline.Document, st extract.CallState, has bool)
 	return r.job.Extractor.NewCall(r.job.Spec, in...)
 }
 
-// deliver records o (when record is set) and writes it to the sinks.
-func (r *runner) deliver(o *pipeline.Outcome, record, fresh bool, res *pipeline.Result) error {
+// deliver records o (when record is set) and hands it to the sinks; res
+// is the Result bound to o, if any.
+func (r *runner) deliver(o *pipeline.Outcome, record bool, res *pipeline.Result) error {
 	if record {
-		if err := r.job.Ledger.Append(o); err != nil {
+		if err := r.exec.Record(o); err != nil {
 			return err
 		}
 	}
-	for _, s := range r.job.Sinks {
-		if err := s.Write(o); err != nil {
-			return fmt.Errorf("batch: sink: %w", err)
-		}
-	}
-	t := &r.totals
-	t.Documents++
-	t.ByStatus[o.Status]++
-	if fresh {
-		t.Usage = t.Usage.Add(o.Usage)
-	}
-	if res != nil {
-		t.Requests += res.Requests
-	}
-	return nil
+	return r.exec.Emit(o, res)
 }
 
 // adopt makes p's requests in flight.

@@ -85,7 +85,7 @@ func TestBudgetGuard(t *testing.T) {
 			t.Errorf("%s: reason %q", o.ID, o.Reason)
 		}
 	}
-	if calls != 3 || b.Spent() != 0.75 || l.Len() != 3 {
-		t.Errorf("calls %d, spent %v, recorded %d", calls, b.Spent(), l.Len())
+	if calls != 3 || b.Spent() != 0.75 || l.entries() != 3 {
+		t.Errorf("calls %d, spent %v, recorded %d", calls, b.Spent(), l.entries())
 	}
 }

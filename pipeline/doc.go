@@ -26,6 +26,18 @@
 // function becomes StatusError with Reason "panic: ..." and the Stack, and
 // the run goes on.
 //
+// # Other executors
+//
+// Run sends each document through the function. An executor that sends
+// them another way (package batch, through the Batch API) keeps the same
+// bookkeeping with an [Execution]: [Begin] writes run.json, then for each
+// document [Execution.Outcome] binds it to an outcome (or replays the
+// ledger's record), [Execution.Bind] adds what the work returned,
+// [Execution.Record] appends it to the ledger and [Execution.Emit] hands
+// it to the sinks and the totals; [Execution.End] syncs the ledger, writes
+// run.json again and closes the sinks. Outcomes, resuming and totals are
+// then the same whichever executor ran the job.
+//
 // # Order and memory
 //
 // Sinks receive outcomes in input order ([InputOrder], the default) or as
@@ -58,7 +70,7 @@
 // limit), instead of each one retrying on its own. Without configured
 // limits the Limiter finds the server's pace: from its x-ratelimit-limit-*
 // headers when it sends them, otherwise by lowering its pace on each 429
-// and raising it slowly on success. [ParseRateHeaders] reads the headers.
+// and raising it slowly on success.
 //
 // # Resuming
 //

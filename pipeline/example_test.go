@@ -3,6 +3,7 @@ package pipeline_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -104,15 +105,65 @@ func ExampleOpenLedger() {
 	// notes.txt#row=2 {"words":1}
 }
 
-func ExampleParseRateHeaders() {
-	h := map[string][]string{
-		"X-Ratelimit-Limit-Requests":     {"500"},
-		"X-Ratelimit-Remaining-Requests": {"0"},
-		"X-Ratelimit-Reset-Requests":     {"6m0s"},
-		"Retry-After-Ms":                 {"1500"},
+// An executor of your own — here one that does the documents one after
+// the other, last first, and delivers them in input order — is built on an
+// Execution: the ledger, sinks, totals and run.json work as in Run.
+func ExampleExecution() {
+	dir, _ := os.MkdirTemp("", "quarry-exec")
+	defer os.RemoveAll(dir)
+	ledger, err := pipeline.OpenLedger(dir)
+	if err != nil {
+		fmt.Println(err)
+		return
 	}
-	ri := pipeline.ParseRateHeaders(h, 429)
-	fmt.Println(ri.Status, ri.LimitRequests, ri.RemainingRequests, ri.ResetRequests, ri.RetryAfter, ri.RemainingTokens)
+	defer ledger.Close()
+	var docs []pipeline.Document
+	for doc := range textDocs("one two", "", "three") {
+		docs = append(docs, doc)
+	}
+	docs = append(docs, pipeline.Document{ID: "broken.pdf", Err: errors.New("not a PDF")})
+
+	for run := 1; run <= 2; run++ {
+		fmt.Println("run", run)
+		e, err := pipeline.Begin(pipeline.Options{Ledger: ledger, Fingerprint: "v1", Sinks: []pipeline.Sink{printSink{}}})
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		outcomes := make([]*pipeline.Outcome, len(docs))
+		results := make([]*pipeline.Result, len(docs))
+		for i := len(docs) - 1; i >= 0; i-- {
+			o, done := e.Outcome(int64(i), &docs[i])
+			if !done {
+				res := countWords(context.Background(), docs[i])
+				e.Bind(o, &res)
+				results[i] = &res
+			}
+			if err := e.Record(o); err != nil { // as soon as it is known
+				fmt.Println(err)
+			}
+			outcomes[i] = o
+		}
+		for i, o := range outcomes {
+			if err := e.Emit(o, results[i]); err != nil {
+				fmt.Println(err)
+			}
+		}
+		if _, err := e.End(nil); err != nil {
+			fmt.Println(err)
+		}
+	}
 	// Output:
-	// 429 500 0 6m0s 1.5s -1
+	// run 1
+	// 0 notes.txt#row=1 ok {"words":2}
+	// 1 notes.txt#row=2 invalid (empty document)
+	// 2 notes.txt#row=3 ok {"words":1}
+	// 3 broken.pdf error (not a PDF)
+	// done: 4 documents, 2 ok
+	// run 2
+	// 0 notes.txt#row=1 skipped {"words":2} (done in an earlier run: ok)
+	// 1 notes.txt#row=2 skipped (done in an earlier run: invalid: empty document)
+	// 2 notes.txt#row=3 skipped {"words":1} (done in an earlier run: ok)
+	// 3 broken.pdf skipped (done in an earlier run: error: not a PDF)
+	// done: 4 documents, 0 ok
 }

@@ -40,7 +40,7 @@ var ErrLedgerClosed = errors.New("pipeline: ledger closed")
 // against machine crashes. On open, a torn last line is cut off and an
 // index is built in memory holding, per (document ID, content hash, job
 // fingerprint), only the status and where the line is — about 40 bytes per
-// document; [Ledger.Load] reads a recorded outcome back on demand.
+// document; a recorded outcome is read back on demand.
 //
 // A Ledger is safe for concurrent use by one process. Two processes must not
 // write the same directory at once.
@@ -116,14 +116,14 @@ func OpenLedger(dir string) (*Ledger, error) {
 		return nil, fmt.Errorf("pipeline: ledger: %w", err)
 	}
 	l := &Ledger{dir: dir, f: f, index: make(map[ledgerKey]ledgerEntry)}
-	if err := l.load(); err != nil {
+	if err := l.readIndex(); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("pipeline: ledger %s: %w", dir, err)
 	}
 	return l, nil
 }
 
-func (l *Ledger) load() error {
+func (l *Ledger) readIndex() error {
 	var good int64
 	torn := false
 	err := scanLines(l.f, func(off int64, line []byte, complete bool) bool {
@@ -191,16 +191,16 @@ func scanLines(r io.ReaderAt, fn func(off int64, line []byte, complete bool) boo
 // Dir returns the ledger's directory.
 func (l *Ledger) Dir() string { return l.dir }
 
-// Len returns the number of distinct (ID, hash, fingerprint) keys recorded.
-func (l *Ledger) Len() int {
+// entries returns the number of distinct (ID, hash, fingerprint) keys recorded.
+func (l *Ledger) entries() int {
 	l.imu.RLock()
 	defer l.imu.RUnlock()
 	return len(l.index)
 }
 
-// Lookup returns the status last recorded for a document with this ID,
+// lookup returns the status last recorded for a document with this ID,
 // content hash and job fingerprint.
-func (l *Ledger) Lookup(id, hash, fingerprint string) (Status, bool) {
+func (l *Ledger) lookup(id, hash, fingerprint string) (Status, bool) {
 	l.imu.RLock()
 	e, ok := l.index[keyOf(id, hash, fingerprint)]
 	l.imu.RUnlock()
@@ -210,9 +210,9 @@ func (l *Ledger) Lookup(id, hash, fingerprint string) (Status, bool) {
 	return statusCodes[e.status], true
 }
 
-// Load reads back the outcome last recorded for this ID, content hash and
+// load reads back the outcome last recorded for this ID, content hash and
 // job fingerprint.
-func (l *Ledger) Load(id, hash, fingerprint string) (*Outcome, error) {
+func (l *Ledger) load(id, hash, fingerprint string) (*Outcome, error) {
 	l.imu.RLock()
 	e, ok := l.index[keyOf(id, hash, fingerprint)]
 	l.imu.RUnlock()
@@ -300,9 +300,9 @@ func (l *Ledger) syncLocked() error {
 	return nil
 }
 
-// Sync fsyncs what has been appended. It also reports a failure of an
+// sync fsyncs what has been appended. It also reports a failure of an
 // earlier background sync.
-func (l *Ledger) Sync() error {
+func (l *Ledger) sync() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.closed {

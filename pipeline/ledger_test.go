@@ -147,10 +147,10 @@ func TestLedgerTornLine(t *testing.T) {
 	f.Close()
 
 	led = openLedger(t, dir)
-	if led.Len() != 3 {
-		t.Errorf("Len = %d after torn line, want 3", led.Len())
+	if led.entries() != 3 {
+		t.Errorf("Len = %d after torn line, want 3", led.entries())
 	}
-	if st, ok := led.Lookup("d3", "h", ""); ok {
+	if st, ok := led.lookup("d3", "h", ""); ok {
 		t.Errorf("torn d3 looked up as %s", st)
 	}
 	if b, _ := os.ReadFile(path); string(b) != string(whole) {
@@ -168,8 +168,8 @@ func TestLedgerTornLine(t *testing.T) {
 	b, _ := os.ReadFile(path)
 	os.WriteFile(path, []byte(strings.Replace(string(b), `{"seq":0,"id":"d1"`, `{"seq":0,"id":"d1"}}`, 1)), 0o644)
 	led = openLedger(t, dir)
-	if led.Len() != 3 {
-		t.Errorf("Len = %d with a damaged line, want 3", led.Len())
+	if led.entries() != 3 {
+		t.Errorf("Len = %d with a damaged line, want 3", led.entries())
 	}
 	var lineErr *LineError
 	n := 0
@@ -235,10 +235,10 @@ func TestReadLedgerLatest(t *testing.T) {
 
 	// Reopened, the ledger knows both versions of a.
 	led = openLedger(t, dir)
-	if st, _ := led.Lookup("a", "h1", "v1"); st != StatusInvalid {
+	if st, _ := led.lookup("a", "h1", "v1"); st != StatusInvalid {
 		t.Errorf("a/v1: %s", st)
 	}
-	if o, err := led.Load("a", "h1", "v2"); err != nil || string(o.Value) != `{"x":1}` {
+	if o, err := led.load("a", "h1", "v2"); err != nil || string(o.Value) != `{"x":1}` {
 		t.Errorf("Load a/v2 = %+v, %v", o, err)
 	}
 }

@@ -16,8 +16,8 @@ type LimiterOptions struct {
 	// starts from the server's x-ratelimit-limit-requests header when one is
 	// seen (unlimited before); a 429 lowers it by 30% (the first one, while
 	// still unlimited, to half the pace measured then), unless the server's
-	// x-ratelimit-remaining-* headers showed plenty left (see
-	// [Limiter.Observe]); each success raises
+	// x-ratelimit-remaining-* headers showed plenty left (a passing
+	// overload, not the limit); each success raises
 	// it by a little, about 2% of the lowered pace per second, never above
 	// the server's limit.
 	RequestsPerMinute int
@@ -48,12 +48,12 @@ const (
 // other caller sharing it). It is safe for concurrent use; a nil *Limiter
 // never waits.
 //
-// Before sending a document, a worker calls [Limiter.Wait] with the
-// document's estimated tokens and, after it, [Reservation.Done] with the
-// tokens actually used. Each HTTP attempt's answer is reported with
-// [Limiter.Observe] (or [Limiter.ObserveResponse], or by routing the client
-// through [Limiter.Middleware]): a 429 pauses every waiter until the
-// server's Retry-After (or reset), and in adaptive mode lowers the pace.
+// [Run] waits on it before sending each document, for one request and the
+// document's estimated tokens, and corrects the estimate with the tokens
+// the document used. Route the client's HTTP attempts through
+// [Limiter.Middleware] (or [Limiter.Transport]) so that it sees every
+// answer: a 429 pauses every waiter until the server's Retry-After (or
+// reset), and in adaptive mode lowers the pace.
 type Limiter struct {
 	maxPause time.Duration
 	log      *slog.Logger
@@ -62,7 +62,7 @@ type Limiter struct {
 	req, tok    dim
 	pausedUntil time.Time
 	epoch       int      // counts pauses; a reservation made before a pause is made again after it
-	last        RateInfo // the last answer with x-ratelimit-remaining-* headers
+	last        rateInfo // the last answer with x-ratelimit-remaining-* headers
 	recent      uint16   // the last 16 answers (2xx or 429), newest in bit 0: 1 = a 429
 
 	requests    atomic.Int64
@@ -85,8 +85,8 @@ func NewLimiter(opts LimiterOptions) *Limiter {
 	return l
 }
 
-// LimiterStats is a snapshot of a [Limiter].
-type LimiterStats struct {
+// limiterStats is a snapshot of a [Limiter].
+type limiterStats struct {
 	// RequestsPerMinute and TokensPerMinute are the current pace; +Inf when unlimited.
 	RequestsPerMinute float64
 	TokensPerMinute   float64
@@ -103,11 +103,11 @@ type LimiterStats struct {
 	PausedUntil time.Time
 }
 
-// Stats returns a snapshot of l.
-func (l *Limiter) Stats() LimiterStats {
+// stats returns a snapshot of l.
+func (l *Limiter) stats() limiterStats {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return LimiterStats{
+	return limiterStats{
 		RequestsPerMinute: l.req.b.rate * 60,
 		TokensPerMinute:   l.tok.b.rate * 60,
 		Requests:          l.requests.Load(),
@@ -118,9 +118,9 @@ func (l *Limiter) Stats() LimiterStats {
 	}
 }
 
-// A Reservation is one document's claim on a [Limiter]: one request and its
-// estimated tokens. A nil *Reservation is valid and does nothing.
-type Reservation struct {
+// A reservation is one document's claim on a [Limiter]: one request and its
+// estimated tokens. A nil *reservation is valid and does nothing.
+type reservation struct {
 	l       *Limiter
 	est     int64
 	first   atomic.Bool  // the pre-paid first HTTP attempt has been used
@@ -128,10 +128,10 @@ type Reservation struct {
 	done    atomic.Bool
 }
 
-// Wait blocks until one request with estTokens tokens may be sent: after any
+// wait blocks until one request with estTokens tokens may be sent: after any
 // shared pause and within the paces. On cancellation it returns ctx.Err()
 // and gives back what it had reserved.
-func (l *Limiter) Wait(ctx context.Context, estTokens int) (*Reservation, error) {
+func (l *Limiter) wait(ctx context.Context, estTokens int) (*reservation, error) {
 	if l == nil {
 		return nil, nil
 	}
@@ -139,16 +139,16 @@ func (l *Limiter) Wait(ctx context.Context, estTokens int) (*Reservation, error)
 	if err := l.acquire(ctx, est); err != nil {
 		return nil, err
 	}
-	r := &Reservation{l: l, est: est}
+	r := &reservation{l: l, est: est}
 	r.charged.Store(est)
 	return r, nil
 }
 
-// Done corrects the token count with what the document actually used
+// settle corrects the token count with what the document actually used
 // (input plus output tokens): tokens beyond the estimate are taken from the
 // bucket (delaying later callers), tokens below it are given back. Only the
 // first call counts.
-func (r *Reservation) Done(actualTokens int64) {
+func (r *reservation) settle(actualTokens int64) {
 	if r == nil || r.done.Swap(true) {
 		return
 	}

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -25,14 +26,14 @@ func grants(t *testing.T, l *Limiter, workers, tokens int, d time.Duration) (at 
 	for range workers {
 		wg.Go(func() {
 			for {
-				r, err := l.Wait(ctx, tokens)
+				r, err := l.wait(ctx, tokens)
 				if err != nil {
 					return
 				}
 				mu.Lock()
 				at = append(at, time.Since(start))
 				mu.Unlock()
-				r.Done(int64(tokens))
+				r.settle(int64(tokens))
 			}
 		})
 	}
@@ -86,18 +87,18 @@ func TestLimiterTokenCorrection(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		l := NewLimiter(LimiterOptions{TokensPerMinute: 6000}) // 100/s, bucket 1000
 		start := time.Now()
-		r, _ := l.Wait(t.Context(), 1000)
-		r.Done(100)  // 900 given back
-		r.Done(5000) // only the first Done counts
-		if _, err := l.Wait(t.Context(), 900); err != nil || time.Since(start) != 0 {
+		r, _ := l.wait(t.Context(), 1000)
+		r.settle(100)  // 900 given back
+		r.settle(5000) // only the first settle counts
+		if _, err := l.wait(t.Context(), 900); err != nil || time.Since(start) != 0 {
 			t.Fatalf("Wait after a refund: %v after %v", err, time.Since(start))
 		}
-		r, _ = l.Wait(t.Context(), 100) // bucket now -100: waits 1 s
+		r, _ = l.wait(t.Context(), 100) // bucket now -100: waits 1 s
 		if got := time.Since(start); got != time.Second {
 			t.Errorf("waited %v, want 1s", got)
 		}
-		r.Done(2100) // 2000 more than estimated: 20 s of debt
-		l.Wait(t.Context(), 100)
+		r.settle(2100) // 2000 more than estimated: 20 s of debt
+		l.wait(t.Context(), 100)
 		if got := time.Since(start); got != 22*time.Second {
 			t.Errorf("after debt, granted at %v, want 22s", got)
 		}
@@ -111,7 +112,7 @@ func TestLimiterPauseAll(t *testing.T) {
 		start := time.Now()
 		go func() {
 			time.Sleep(time.Second)
-			l.Observe(RateInfo{Status: http.StatusTooManyRequests, RetryAfter: 5 * time.Second, RemainingRequests: -1, RemainingTokens: -1})
+			l.observe(rateInfo{Status: http.StatusTooManyRequests, RetryAfter: 5 * time.Second, RemainingRequests: -1, RemainingTokens: -1})
 		}()
 		at := grants(t, l, 8, 0, 10*time.Second)
 		var during, after int
@@ -130,7 +131,7 @@ func TestLimiterPauseAll(t *testing.T) {
 		if after < 395 || after > 401 {
 			t.Errorf("%d requests in the 4 s after the pause", after)
 		}
-		st := l.Stats()
+		st := l.stats()
 		if st.Pauses != 1 || st.RateLimited != 1 || !st.PausedUntil.Equal(start.Add(6*time.Second)) {
 			t.Errorf("stats %+v", st)
 		}
@@ -148,8 +149,8 @@ func TestLimiterPauseWithoutRetryAfter(t *testing.T) {
 		h.Set("x-ratelimit-remaining-tokens", "0")
 		h.Set("x-ratelimit-reset-tokens", "3s")
 		h.Set("x-ratelimit-reset-requests", "100ms")
-		l.ObserveResponse(&http.Response{StatusCode: 429, Header: h})
-		l.Wait(t.Context(), 10)
+		l.observeResponse(&http.Response{StatusCode: 429, Header: h})
+		l.wait(t.Context(), 10)
 		if got := time.Since(start); got != 3*time.Second {
 			t.Errorf("paused %v, want the tokens reset 3s", got)
 		}
@@ -171,7 +172,7 @@ func TestLimiterMiddleware(t *testing.T) {
 			return &http.Response{StatusCode: status, Header: h, Request: req}, nil
 		}
 		start := time.Now()
-		r, _ := l.Wait(t.Context(), 400)
+		r, _ := l.wait(t.Context(), 400)
 		ctx := contextWithReservation(t.Context(), r)
 		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, "http://x/v1/responses", nil)
 		l.Middleware(req, next) // pre-paid: immediate; answers 429
@@ -185,7 +186,7 @@ func TestLimiterMiddleware(t *testing.T) {
 		if got := r.charged.Load(); got != 800 {
 			t.Errorf("charged %d tokens for two attempts of 400", got)
 		}
-		if st := l.Stats(); st.Requests != 2 || st.RateLimited != 1 {
+		if st := l.stats(); st.Requests != 2 || st.RateLimited != 1 {
 			t.Errorf("stats %+v", st)
 		}
 		// Through a Transport, outside Run.
@@ -199,37 +200,37 @@ func TestLimiterMiddleware(t *testing.T) {
 func TestLimiterCancel(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		l := NewLimiter(LimiterOptions{RequestsPerMinute: 60})
-		l.Wait(t.Context(), 0)
+		l.wait(t.Context(), 0)
 		ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 		defer cancel()
-		if _, err := l.Wait(ctx, 0); err != context.DeadlineExceeded {
+		if _, err := l.wait(ctx, 0); err != context.DeadlineExceeded {
 			t.Fatalf("Wait = %v", err)
 		}
 		// The cancelled reservation was given back: the next one is due at 1 s.
 		start := time.Now()
-		l.Wait(t.Context(), 0)
+		l.wait(t.Context(), 0)
 		if got := time.Since(start); got != 900*time.Millisecond {
 			t.Errorf("next grant after %v, want 900ms", got)
 		}
 		var nl *Limiter
-		if r, err := nl.Wait(t.Context(), 5); r != nil || err != nil {
+		if r, err := nl.wait(t.Context(), 5); r != nil || err != nil {
 			t.Errorf("nil Limiter Wait = %v, %v", r, err)
 		}
-		r := (*Reservation)(nil)
-		r.Done(3)
+		r := (*reservation)(nil)
+		r.settle(3)
 	})
 }
 
 func TestParseRateHeaders(t *testing.T) {
-	unknown := RateInfo{RemainingRequests: -1, RemainingTokens: -1, LimitRequests: -1, LimitTokens: -1}
-	with := func(f func(*RateInfo)) RateInfo { ri := unknown; f(&ri); return ri }
+	unknown := rateInfo{RemainingRequests: -1, RemainingTokens: -1, LimitRequests: -1, LimitTokens: -1}
+	with := func(f func(*rateInfo)) rateInfo { ri := unknown; f(&ri); return ri }
 	tests := []struct {
 		name    string
 		headers map[string]string
 		status  int
-		want    RateInfo
+		want    rateInfo
 	}{
-		{"none", nil, 200, with(func(r *RateInfo) { r.Status = 200 })},
+		{"none", nil, 200, with(func(r *rateInfo) { r.Status = 200 })},
 		{"openai", map[string]string{
 			"x-ratelimit-limit-requests":     "500",
 			"x-ratelimit-limit-tokens":       "30000",
@@ -237,18 +238,18 @@ func TestParseRateHeaders(t *testing.T) {
 			"x-ratelimit-remaining-tokens":   "29000",
 			"x-ratelimit-reset-requests":     "120ms",
 			"x-ratelimit-reset-tokens":       "6m0s",
-		}, 200, RateInfo{Status: 200, LimitRequests: 500, LimitTokens: 30000, RemainingRequests: 499, RemainingTokens: 29000,
+		}, 200, rateInfo{Status: 200, LimitRequests: 500, LimitTokens: 30000, RemainingRequests: 499, RemainingTokens: 29000,
 			ResetRequests: 120 * time.Millisecond, ResetTokens: 6 * time.Minute}},
 		{"fractional reset", map[string]string{"x-ratelimit-reset-requests": "2m59.56s", "x-ratelimit-reset-tokens": "1.5"}, 200,
-			with(func(r *RateInfo) {
+			with(func(r *rateInfo) {
 				r.Status, r.ResetRequests, r.ResetTokens = 200, 2*time.Minute+59560*time.Millisecond, 1500*time.Millisecond
 			})},
-		{"retry-after seconds", map[string]string{"retry-after": "7"}, 429, with(func(r *RateInfo) { r.Status, r.RetryAfter = 429, 7*time.Second })},
+		{"retry-after seconds", map[string]string{"retry-after": "7"}, 429, with(func(r *rateInfo) { r.Status, r.RetryAfter = 429, 7*time.Second })},
 		{"retry-after-ms wins", map[string]string{"retry-after": "7", "retry-after-ms": "20.5"}, 429,
-			with(func(r *RateInfo) { r.Status, r.RetryAfter = 429, 20500*time.Microsecond })},
+			with(func(r *rateInfo) { r.Status, r.RetryAfter = 429, 20500*time.Microsecond })},
 		{"malformed", map[string]string{"retry-after": "soon", "x-ratelimit-remaining-requests": "many", "x-ratelimit-reset-tokens": "later"}, 429,
-			with(func(r *RateInfo) { r.Status = 429 })},
-		{"remaining zero", map[string]string{"x-ratelimit-remaining-tokens": "0"}, 429, with(func(r *RateInfo) { r.Status, r.RemainingTokens = 429, 0 })},
+			with(func(r *rateInfo) { r.Status = 429 })},
+		{"remaining zero", map[string]string{"x-ratelimit-remaining-tokens": "0"}, 429, with(func(r *rateInfo) { r.Status, r.RemainingTokens = 429, 0 })},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -256,8 +257,8 @@ func TestParseRateHeaders(t *testing.T) {
 			for k, v := range tt.headers {
 				h.Set(k, v)
 			}
-			if diff := cmp.Diff(tt.want, ParseRateHeaders(h, tt.status)); diff != "" {
-				t.Errorf("ParseRateHeaders (-want +got):\n%s", diff)
+			if diff := cmp.Diff(tt.want, parseRateHeaders(h, tt.status)); diff != "" {
+				t.Errorf("parseRateHeaders (-want +got):\n%s", diff)
 			}
 		})
 	}
@@ -265,7 +266,7 @@ func TestParseRateHeaders(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			h := http.Header{}
 			h.Set("retry-after", time.Now().Add(30*time.Second).UTC().Format(http.TimeFormat))
-			if got := ParseRateHeaders(h, 429).RetryAfter; got != 30*time.Second {
+			if got := parseRateHeaders(h, 429).RetryAfter; got != 30*time.Second {
 				t.Errorf("RetryAfter = %v", got)
 			}
 		})
@@ -334,7 +335,7 @@ func TestLimiterAdaptive(t *testing.T) {
 				for range 16 {
 					wg.Go(func() {
 						for ctx.Err() == nil {
-							r, err := l.Wait(ctx, 0)
+							r, err := l.wait(ctx, 0)
 							if err != nil {
 								return
 							}
@@ -353,11 +354,26 @@ func TestLimiterAdaptive(t *testing.T) {
 				ok, tooMany := float64(srv.ok.Load()), float64(srv.tooMany.Load())
 				perSec := ok / d.Seconds()
 				share := tooMany / (ok + tooMany)
-				t.Logf("%.1f/s of 20/s, %.2f%% 429s, pace now %.0f/min", perSec, 100*share, l.Stats().RequestsPerMinute)
+				t.Logf("%.1f/s of 20/s, %.2f%% 429s, pace now %.0f/min", perSec, 100*share, l.stats().RequestsPerMinute)
 				if perSec < 20*tt.minShare || share > tt.max429 {
 					t.Errorf("%.1f/s (want ≥ %.1f), %.2f%% 429s (want ≤ %.0f%%)", perSec, 20*tt.minShare, 100*share, 100*tt.max429)
 				}
 			})
 		})
+	}
+}
+
+// TestParseRateHeadersAll reads every header of one 429 at once.
+func TestParseRateHeadersAll(t *testing.T) {
+	h := map[string][]string{
+		"X-Ratelimit-Limit-Requests":     {"500"},
+		"X-Ratelimit-Remaining-Requests": {"0"},
+		"X-Ratelimit-Reset-Requests":     {"6m0s"},
+		"Retry-After-Ms":                 {"1500"},
+	}
+	ri := parseRateHeaders(h, 429)
+	got := fmt.Sprintln(ri.Status, ri.LimitRequests, ri.RemainingRequests, ri.ResetRequests, ri.RetryAfter, ri.RemainingTokens)
+	if want := "429 500 0 6m0s 1.5s -1\n"; got != want {
+		t.Errorf("parseRateHeaders = %q, want %q", got, want)
 	}
 }

@@ -57,16 +57,16 @@ func TestLimiterTransient429(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				l := NewLimiter(LimiterOptions{RequestsPerMinute: 6000})
 				if tt.before != nil {
-					l.ObserveResponse(&http.Response{StatusCode: 200, Header: tt.before})
+					l.observeResponse(&http.Response{StatusCode: 200, Header: tt.before})
 				}
-				pace := l.Stats().RequestsPerMinute
+				pace := l.stats().RequestsPerMinute
 				for _, h := range tt.answers {
-					l.ObserveResponse(tooMany(h))
+					l.observeResponse(tooMany(h))
 				}
 				start := time.Now()
-				l.Wait(t.Context(), 0)
+				l.wait(t.Context(), 0)
 				waited := time.Since(start)
-				st := l.Stats()
+				st := l.stats()
 				if paused := waited >= 5*time.Second; paused != tt.paused {
 					t.Errorf("the next request waited %v; want a shared pause: %v", waited, tt.paused)
 				}
@@ -112,7 +112,7 @@ func TestLimiterAdaptiveTransient429s(t *testing.T) {
 		for range 16 {
 			wg.Go(func() {
 				for ctx.Err() == nil {
-					r, err := l.Wait(ctx, 0)
+					r, err := l.wait(ctx, 0)
 					if err != nil {
 						return
 					}
@@ -130,7 +130,7 @@ func TestLimiterAdaptiveTransient429s(t *testing.T) {
 		}
 		wg.Wait()
 		perSec := float64(ok.Load()) / d.Seconds()
-		st := l.Stats()
+		st := l.stats()
 		t.Logf("%.1f/s of 40/s, %d 429s (%d transient), %d pauses", perSec, tooMany.Load(), st.Transient, st.Pauses)
 		if perSec < 37 || st.Pauses > 0 {
 			t.Errorf("%.1f/s (want ≥ 37 of 40), %d shared pauses (want 0)", perSec, st.Pauses)

@@ -140,20 +140,3 @@ type Sink interface {
 	// Close finishes the output; info describes the whole run.
 	Close(info *RunInfo) error
 }
-
-// SkipFrom makes o (a document of this run) a StatusSkipped outcome that
-// replays prev, its record from an earlier run: value, tokens and times of
-// then, and EarlierStatus/EarlierReason. Executors other than Run use it too.
-func SkipFrom(o, prev *Outcome) {
-	o.Status = StatusSkipped
-	o.Reason = "done in an earlier run: " + string(prev.Status)
-	if prev.Reason != "" {
-		o.Reason += ": " + prev.Reason
-	}
-	o.EarlierStatus, o.EarlierReason = prev.Status, prev.Reason
-	o.Stack = prev.Stack
-	o.Value = prev.Value
-	o.Attempts, o.Usage, o.Model, o.ResponseIDs = prev.Attempts, prev.Usage, prev.Model, prev.ResponseIDs
-	o.Evidence, o.AttemptErrors = prev.Evidence, prev.AttemptErrors
-	o.Started, o.Finished = prev.Started, prev.Finished
-}

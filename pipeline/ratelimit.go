@@ -9,9 +9,9 @@ import (
 	"time"
 )
 
-// RateInfo is what one HTTP answer says about rate limits. Counts are -1
+// rateInfo is what one HTTP answer says about rate limits. Counts are -1
 // when the answer does not say; durations are 0.
-type RateInfo struct {
+type rateInfo struct {
 	Status     int
 	RetryAfter time.Duration
 	// RemainingRequests and RemainingTokens are left in the current window (-1 unknown).
@@ -22,13 +22,13 @@ type RateInfo struct {
 	LimitRequests, LimitTokens int64
 }
 
-// ParseRateHeaders reads OpenAI-style rate-limit headers:
+// parseRateHeaders reads OpenAI-style rate-limit headers:
 // x-ratelimit-{limit,remaining,reset}-{requests,tokens}, retry-after-ms and
 // retry-after (seconds or an HTTP date). Resets are Go-style durations as
 // OpenAI sends them ("1s", "6m0s", "20ms"); a bare number is seconds.
 // Missing or malformed headers leave the field unknown.
-func ParseRateHeaders(h http.Header, status int) RateInfo {
-	ri := RateInfo{
+func parseRateHeaders(h http.Header, status int) rateInfo {
+	ri := rateInfo{
 		Status:            status,
 		RemainingRequests: headerInt(h, "x-ratelimit-remaining-requests"),
 		RemainingTokens:   headerInt(h, "x-ratelimit-remaining-tokens"),
@@ -80,7 +80,7 @@ func headerDuration(h http.Header, key string) time.Duration {
 	return 0
 }
 
-// Observe takes one HTTP answer into account. Limit headers set the pace of
+// observe takes one HTTP answer into account. Limit headers set the pace of
 // an adaptive dimension (or lower a configured one). A 429 pauses every
 // waiter for RetryAfter — or, without it, until the exhausted limit resets,
 // or 1 s — capped by [LimiterOptions.MaxPause], and lowers the adaptive pace
@@ -94,7 +94,7 @@ func headerDuration(h http.Header, key string) time.Duration {
 // answered, which the client retries after its Retry-After; the run goes on
 // at its pace. Only when 429s keep coming — at least [limitShare] of the
 // last 16 answers — are they taken as a limit after all.
-func (l *Limiter) Observe(ri RateInfo) {
+func (l *Limiter) observe(ri rateInfo) {
 	if l == nil {
 		return
 	}
@@ -159,7 +159,7 @@ const limitShare = 8
 // counts of its headers, or else the last ones seen, are plenty for every
 // dimension they tell of (at least a tenth of the limit), and fewer than
 // limitShare of the last 16 answers were 429s. Called with l.mu held.
-func (l *Limiter) transient(ri RateInfo) bool {
+func (l *Limiter) transient(ri rateInfo) bool {
 	rq, tk := ri.RemainingRequests, ri.RemainingTokens
 	lrq, ltk := ri.LimitRequests, ri.LimitTokens
 	if rq < 0 && tk < 0 {
@@ -174,18 +174,18 @@ func (l *Limiter) transient(ri RateInfo) bool {
 
 // remember keeps the rate-limit headers of the last answer that had them.
 // Called with l.mu held.
-func (l *Limiter) remember(ri RateInfo) {
+func (l *Limiter) remember(ri rateInfo) {
 	if ri.RemainingRequests >= 0 || ri.RemainingTokens >= 0 {
 		l.last = ri
 	}
 }
 
-// ObserveResponse calls [Limiter.Observe] with the answer's status and headers.
-func (l *Limiter) ObserveResponse(resp *http.Response) {
+// observeResponse calls [Limiter.observe] with the answer's status and headers.
+func (l *Limiter) observeResponse(resp *http.Response) {
 	if l == nil || resp == nil {
 		return
 	}
-	l.Observe(ParseRateHeaders(resp.Header, resp.StatusCode))
+	l.observe(parseRateHeaders(resp.Header, resp.StatusCode))
 }
 
 // Middleware wraps one HTTP attempt: it waits out any shared pause, charges
@@ -195,9 +195,9 @@ func (l *Limiter) ObserveResponse(resp *http.Response) {
 //	option.WithMiddleware(limiter.Middleware)
 //
 // Within [Run], the first attempt of a document was paid for by the
-// worker's [Limiter.Wait]; later attempts (the client's retries, re-asks)
-// each cost one more request and the document's estimate again, corrected
-// together by [Reservation.Done]. Outside Run every attempt is charged one
+// worker's wait; later attempts (the client's retries, re-asks) each cost
+// one more request and the document's estimate again, corrected together
+// when the document is done. Outside Run every attempt is charged one
 // request and no tokens.
 func (l *Limiter) Middleware(req *http.Request, next func(*http.Request) (*http.Response, error)) (*http.Response, error) {
 	if l == nil {
@@ -211,11 +211,11 @@ func (l *Limiter) Middleware(req *http.Request, next func(*http.Request) (*http.
 		}
 		resp, err := next(req)
 		if err == nil {
-			l.ObserveResponse(resp)
+			l.observeResponse(resp)
 		}
 		return resp, err
 	}
-	r, _ := ctx.Value(reservationKey{}).(*Reservation)
+	r, _ := ctx.Value(reservationKey{}).(*reservation)
 	if r != nil && r.l == l && r.first.CompareAndSwap(false, true) {
 		if err := l.waitPause(ctx); err != nil {
 			return nil, err
@@ -234,7 +234,7 @@ func (l *Limiter) Middleware(req *http.Request, next func(*http.Request) (*http.
 	}
 	resp, err := next(req)
 	if err == nil {
-		l.ObserveResponse(resp)
+		l.observeResponse(resp)
 	}
 	return resp, err
 }
@@ -259,7 +259,7 @@ type reservationKey struct{}
 // contextWithReservation returns a context carrying r, so that
 // [Limiter.Middleware] knows the first HTTP attempt made with it is already
 // paid for. [Run] does this for the function it calls.
-func contextWithReservation(ctx context.Context, r *Reservation) context.Context {
+func contextWithReservation(ctx context.Context, r *reservation) context.Context {
 	if r == nil {
 		return ctx
 	}

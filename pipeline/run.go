@@ -2,8 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"iter"
 	"runtime/debug"
@@ -38,14 +36,19 @@ import (
 // If pulling src can block (stdin), src should itself return when ctx is
 // done: Run waits for it.
 func Run(ctx context.Context, src iter.Seq[Document], fn Func, opts Options) (Totals, error) {
-	r := &runner{fn: fn, opts: opts.withDefaults()}
+	opts = opts.withDefaults()
+	e, err := Begin(opts)
+	if err != nil {
+		return Totals{ByStatus: make(map[Status]int)}, err
+	}
+	r := &runner{fn: fn, opts: opts, exec: e}
 	return r.run(ctx, src)
 }
 
 type runner struct {
-	fn       Func
-	opts     Options
-	inFlight atomic.Int64
+	fn   Func
+	opts Options
+	exec *Execution
 }
 
 type job struct {
@@ -58,24 +61,10 @@ type done struct {
 	o      *Outcome
 	res    *Result // nil unless fn was called
 	record bool    // write to the ledger
-	fresh  bool    // usage belongs to this run
 }
 
 func (r *runner) run(parent context.Context, src iter.Seq[Document]) (Totals, error) {
-	opts := r.opts
-	start := opts.Clock()
-	info := RunInfo{}
-	if opts.Info != nil {
-		info = *opts.Info
-	}
-	info.Start = start
-	tl := newTally(start, opts)
-	if opts.Ledger != nil {
-		if err := opts.Ledger.WriteRunInfo(&info); err != nil {
-			return tl.totals, r.closeSinks(&info, err)
-		}
-	}
-
+	opts, e := r.opts, r.exec
 	ctx, cancel := context.WithCancelCause(parent)
 	defer cancel(nil)
 	jobs := make(chan job)
@@ -106,7 +95,6 @@ func (r *runner) run(parent context.Context, src iter.Seq[Document]) (Totals, er
 	}
 
 	// Collect: ledger, reorder, sinks, tallies, progress.
-	r.report(tl)
 	q := newReorder(opts.Order == InputOrder)
 	var fatal error
 	interrupted, ledgerFailed := false, false
@@ -115,23 +103,18 @@ func (r *runner) run(parent context.Context, src iter.Seq[Document]) (Totals, er
 		if fatal != nil {
 			return
 		}
-		for _, s := range opts.Sinks {
-			if err := s.Write(d.o); err != nil {
-				fatal = fmt.Errorf("pipeline: sink: %w", err)
-				cancel(fatal)
-				return
-			}
+		if err := e.Emit(d.o, d.res); err != nil {
+			fatal = err
+			cancel(fatal)
 		}
-		tl.add(d.o, d.fresh, d.res)
-		r.report(tl)
 	}
 	for d := range results {
-		if !d.record && d.fresh && d.o.Status == StatusError {
+		if !d.record && d.o.Status == StatusError {
 			interrupted = true
 		}
 		// Record even after a sink failed: the work is paid for.
-		if d.record && !ledgerFailed && opts.Ledger != nil {
-			if err := opts.Ledger.Append(d.o); err != nil {
+		if d.record && !ledgerFailed {
+			if err := e.Record(d.o); err != nil {
 				ledgerFailed = true
 				if fatal == nil {
 					fatal = err
@@ -147,19 +130,6 @@ func (r *runner) run(parent context.Context, src iter.Seq[Document]) (Totals, er
 	feeder.Wait()
 	// Everything taken has been delivered: q is empty.
 
-	tl.totals.Wall = opts.Clock().Sub(start)
-	info.End = opts.Clock()
-	info.Totals = tl.totals
-	var errs []error
-	if opts.Ledger != nil {
-		if err := opts.Ledger.Sync(); err != nil {
-			errs = append(errs, err)
-		}
-		if err := opts.Ledger.WriteRunInfo(&info); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	r.report(tl)
 	var err error
 	switch {
 	case fatal != nil:
@@ -167,25 +137,7 @@ func (r *runner) run(parent context.Context, src iter.Seq[Document]) (Totals, er
 	case parent.Err() != nil && (interrupted || stoppedEarly.Load()):
 		err = parent.Err()
 	}
-	if len(errs) > 0 {
-		err = errors.Join(append([]error{err}, errs...)...)
-	}
-	return tl.totals, r.closeSinks(&info, err)
-}
-
-func (r *runner) closeSinks(info *RunInfo, err error) error {
-	for _, s := range r.opts.Sinks {
-		if cerr := s.Close(info); cerr != nil {
-			err = errors.Join(err, fmt.Errorf("pipeline: sink: close: %w", cerr))
-		}
-	}
-	return err
-}
-
-func (r *runner) report(tl *tally) {
-	if r.opts.Progress != nil {
-		r.opts.Progress(tl.progress(r.opts.Clock(), int(r.inFlight.Load())))
-	}
+	return e.End(err)
 }
 
 // feed hands documents to workers, one window slot each. It returns false
@@ -214,62 +166,26 @@ func (r *runner) feed(ctx context.Context, src iter.Seq[Document], jobs chan<- j
 
 // process turns one document into its outcome.
 func (r *runner) process(ctx context.Context, j job) done {
-	doc := j.doc
-	o := &Outcome{
-		Seq:         j.seq,
-		ID:          doc.ID,
-		Hash:        doc.Hash(),
-		Fingerprint: r.opts.Fingerprint,
-		Source:      doc.Source,
-		Row:         doc.Row,
-		Page:        doc.Page,
-		Columns:     doc.Columns,
-		Meta:        doc.Meta,
-	}
-	if l := r.opts.Ledger; l != nil {
-		if st, ok := l.Lookup(o.ID, o.Hash, o.Fingerprint); ok && (st == StatusOK || !r.opts.RetryFailed) {
-			prev, err := l.Load(o.ID, o.Hash, o.Fingerprint)
-			if err == nil {
-				SkipFrom(o, prev)
-				return done{o: o}
-			}
-			r.opts.Logger.Warn("pipeline: recorded outcome unreadable, extracting again", "id", o.ID, "err", err)
-		}
-	}
-	o.Started = r.opts.Clock()
-	if doc.Err != nil {
-		o.Status, o.Reason, o.Finished = StatusError, doc.Err.Error(), o.Started
-		return done{o: o, record: true, fresh: true}
+	o, final := r.exec.Outcome(j.seq, &j.doc)
+	if final {
+		return done{o: o, record: true}
 	}
 	if ctx.Err() != nil {
 		return interrupted(o, ctx, o.Started)
 	}
-	resv, err := r.opts.Limiter.Wait(ctx, r.opts.Estimate(doc))
+	resv, err := r.opts.Limiter.wait(ctx, r.opts.Estimate(j.doc))
 	if err != nil {
 		return interrupted(o, ctx, r.opts.Clock())
 	}
-	r.inFlight.Add(1)
-	res, stack := call(contextWithReservation(ctx, resv), r.fn, doc)
-	r.inFlight.Add(-1)
-	resv.Done(res.Usage.Total())
-	o.Finished = r.opts.Clock()
-	o.Status, o.Reason, o.Stack = res.Status, res.Reason, stack
-	o.Value, o.Evidence, o.AttemptErrors = res.Value, res.Evidence, res.AttemptErrors
-	o.Attempts, o.Usage, o.Model, o.ResponseIDs = res.Attempts, res.Usage, res.Model, res.ResponseIDs
-	if o.Status == "" {
-		o.Status, o.Reason = StatusError, "pipeline: function returned no status"
-	}
-	if len(o.Value) > 0 && !json.Valid(o.Value) {
-		o.Value, _ = json.Marshal(string(o.Value)) // keep it, as a JSON string
-	}
-	d := done{o: o, res: &res, record: true, fresh: true}
-	switch {
-	case o.Status == StatusSkipped:
-		d.record = false // not done: the next run tries again
-	case o.Status == StatusError && ctx.Err() != nil:
-		d.record = false // interrupted: the next run does it again
-	}
-	return d
+	r.exec.inFlight.Add(1)
+	res, stack := call(contextWithReservation(ctx, resv), r.fn, j.doc)
+	r.exec.inFlight.Add(-1)
+	resv.settle(res.Usage.Total())
+	r.exec.Bind(o, &res)
+	o.Stack = stack
+	// Interrupted: not recorded, the next run does it again. (Record
+	// leaves out StatusSkipped itself.)
+	return done{o: o, res: &res, record: !(o.Status == StatusError && ctx.Err() != nil)}
 }
 
 // interrupted ends a document the run was cancelled before it could do.
@@ -280,7 +196,7 @@ func interrupted(o *Outcome, ctx context.Context, at time.Time) done {
 		o.Started = at
 	}
 	o.Finished = at
-	return done{o: o, fresh: true}
+	return done{o: o}
 }
 
 // call runs fn, turning a panic into StatusError with its stack.
