@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/seed0611af48/quarry/internal/ojson"
+	"github.com/seed0611af48/quarry/schema"
 )
 
 // colKind says how a column's cells are written.
@@ -75,13 +76,13 @@ func (l *layout) record(v ojson.Value) ojson.Value {
 const maxColumns = 16384
 
 // newLayout lays out the columns and child tables of a record schema.
-func newLayout(root *node, maxDepth int) (*layout, error) {
+func newLayout(root *schema.Model, maxDepth int) (*layout, error) {
 	b := &layoutBuilder{maxDepth: maxDepth}
 	l := &layout{main: &table{}}
 	r := deref(root)
-	if r.kind == kObject && len(r.props) > 0 {
-		for _, p := range r.props {
-			if err := b.walk(l.main, p.node, []string{p.name}, 1); err != nil {
+	if kindOf(r) == kObject && len(r.Props) > 0 {
+		for _, p := range r.Props {
+			if err := b.walk(l.main, p.Schema, []string{p.Name}, 1); err != nil {
 				return nil, err
 			}
 		}
@@ -128,23 +129,23 @@ func (b *layoutBuilder) spend() error {
 
 // walk adds the columns for schema n found at path in t's element; depth is
 // the number of property names from the record root.
-func (b *layoutBuilder) walk(t *table, n *node, path []string, depth int) error {
+func (b *layoutBuilder) walk(t *table, n *schema.Model, path []string, depth int) error {
 	n = deref(n)
-	switch n.kind {
+	switch kindOf(n) {
 	case kObject:
-		if len(n.props) == 0 || depth >= b.maxDepth {
+		if len(n.Props) == 0 || depth >= b.maxDepth {
 			return b.add(t, path, colJSON)
 		}
-		for _, p := range n.props {
-			if err := b.walk(t, p.node, appendPath(path, p.name), depth+1); err != nil {
+		for _, p := range n.Props {
+			if err := b.walk(t, p.Schema, appendPath(path, p.Name), depth+1); err != nil {
 				return err
 			}
 		}
 		return nil
 	case kArray:
-		it := deref(n.items)
+		it := deref(itemsOf(n))
 		switch {
-		case it.kind == kObject && len(it.props) > 0 && depth < b.maxDepth:
+		case kindOf(it) == kObject && len(it.Props) > 0 && depth < b.maxDepth:
 			if err := b.spend(); err != nil {
 				return err
 			}
@@ -161,19 +162,19 @@ func (b *layoutBuilder) walk(t *table, n *node, path []string, depth int) error 
 			}
 			child.keys = append(child.keys, "index")
 			t.children = append(t.children, child)
-			for _, p := range it.props {
-				if err := b.walk(child, p.node, []string{p.name}, depth+1); err != nil {
+			for _, p := range it.Props {
+				if err := b.walk(child, p.Schema, []string{p.Name}, depth+1); err != nil {
 					return err
 				}
 			}
 			return nil
-		case it.kind >= kString && it.kind <= kNull:
+		case kindOf(it) >= kString && kindOf(it) <= kNull:
 			return b.add(t, path, colList)
 		default:
 			return b.add(t, path, colJSON)
 		}
 	case kString:
-		switch n.format {
+		switch n.Format {
 		case "date":
 			return b.add(t, path, colDate)
 		case "date-time":

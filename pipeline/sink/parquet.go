@@ -122,9 +122,9 @@ func newParquet(path string, schemaJSON []byte, opts Options, rowGroupRows int64
 	trail := []*pqNode{o.rawValue, o.unfit, o.columns, o.evidence}
 
 	r := deref(sch)
-	if r.kind == kObject && len(r.props) > 0 {
-		for _, pr := range r.props {
-			f, err := b.node(pr.name, pr.node, 1, true)
+	if kindOf(r) == kObject && len(r.Props) > 0 {
+		for _, pr := range r.Props {
+			f, err := b.node(pr.Name, pr.Schema, 1, true)
 			if err != nil {
 				return nil, err
 			}

@@ -8,6 +8,8 @@ import (
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress"
 	"github.com/parquet-go/parquet-go/encoding"
+
+	"github.com/seed0611af48/quarry/schema"
 )
 
 // pqKind is the shape of a Parquet schema node.
@@ -53,22 +55,22 @@ type pqBuilder struct {
 // and arrays from the record root). forceOptional makes it optional even if
 // the schema does not allow null (record fields: a failed document has no
 // record at all).
-func (b *pqBuilder) node(name string, n *node, depth int, forceOptional bool) (*pqNode, error) {
+func (b *pqBuilder) node(name string, n *schema.Model, depth int, forceOptional bool) (*pqNode, error) {
 	b.count++
 	if b.count > maxColumns {
 		return nil, fmt.Errorf("%w: more than %d Parquet columns", ErrSchema, maxColumns)
 	}
 	p := &pqNode{name: name, key: name, optional: forceOptional || isNullable(n)}
 	d := deref(n)
-	switch d.kind {
+	switch kindOf(d) {
 	case kObject:
-		if len(d.props) == 0 || depth >= 2*b.maxDepth {
+		if len(d.Props) == 0 || depth >= 2*b.maxDepth {
 			p.leaf = colJSON
 			return p, nil
 		}
 		p.kind = pqStruct
-		for _, pr := range d.props {
-			f, err := b.node(pr.name, pr.node, depth+1, false)
+		for _, pr := range d.Props {
+			f, err := b.node(pr.Name, pr.Schema, depth+1, false)
 			if err != nil {
 				return nil, err
 			}
@@ -80,14 +82,14 @@ func (b *pqBuilder) node(name string, n *node, depth int, forceOptional bool) (*
 			return p, nil
 		}
 		p.kind = pqList
-		e, err := b.node("element", d.items, depth+1, false)
+		e, err := b.node("element", itemsOf(d), depth+1, false)
 		if err != nil {
 			return nil, err
 		}
 		p.elem = e
 	case kString:
-		p.leaf, p.enum = colString, d.enum
-		switch d.format {
+		p.leaf, p.enum = colString, d.Enum != nil
+		switch d.Format {
 		case "date":
 			p.leaf = colDate
 		case "date-time":

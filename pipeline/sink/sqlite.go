@@ -110,7 +110,7 @@ func newSQLite(path string, schemaJSON []byte, opts Options, batch int) (*SQLite
 	if err != nil {
 		panic(err) // a constant
 	}
-	evLay, err := newLayout(deref(evRoot).items, 1)
+	evLay, err := newLayout(itemsOf(deref(evRoot)), 1)
 	if err != nil {
 		panic(err)
 	}
