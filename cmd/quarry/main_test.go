@@ -97,7 +97,7 @@ func (c cmd) run(t testing.TB, code int, args ...string) cli {
 }
 
 // repoRoot is the directory with go.mod, found by walking up.
-func repoRoot(t *testing.T) string {
+func repoRoot(t testing.TB) string {
 	t.Helper()
 	dir, err := filepath.Abs(".")
 	if err != nil {
