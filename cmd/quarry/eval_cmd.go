@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -41,7 +40,7 @@ func (e belowError) Error() string { return e.err.Error() }
 func (e belowError) Unwrap() error { return e.err }
 
 func (a *app) evalCommand() *cobra.Command {
-	f := &evalFlags{}
+	f := &evalFlags{run: *newRunFlags()}
 	cmd := &cobra.Command{
 		Use:   "eval --expected LABELS (--schema S --in PATH --model M... | --runs DIR...)",
 		Short: "Measure accuracy, cost and latency against labelled documents, model beside model",
@@ -79,7 +78,6 @@ Exit codes: 0 ok, 1 fatal error, 2 usage error, 4 below --fail-under.`,
 		},
 	}
 	fl := cmd.Flags()
-	r := &f.run
 	fl.StringArrayVar(&f.models, "model", nil, "a model to evaluate (repeatable: one configuration each)")
 	fl.StringArrayVar(&f.runs, "runs", nil, "evaluate an existing run dir instead of running (repeatable)")
 	fl.StringVar(&f.expected, "expected", "", "expected answers: a folder mirroring the documents, a .jsonl of {id, expected}, or a reviewed run dir")
@@ -90,35 +88,11 @@ Exit codes: 0 ok, 1 fatal error, 2 usage error, 4 below --fail-under.`,
 	fl.StringVar(&f.tier, "tier", "", "price --runs at this tier: standard, batch or flex (half price); run dirs do not record it (default standard)")
 	fl.IntVar(&f.keep, "keep", 500, "mismatches per configuration shown in the HTML and JSON report (the CSV has all)")
 
-	// Shared with quarry run; defaults must stay run's (TestEvalSharesRunDefaults).
-	fl.StringVarP(&r.schema, "schema", "s", "", "JSON Schema file or inline spec (default with --runs: the schema the first run recorded)")
-	fl.StringArrayVarP(&r.inputs, "in", "i", nil, "input file or folder (repeatable)")
-	fl.StringArrayVar(&r.include, "include", nil, "only files in folders matching this glob (repeatable)")
-	fl.StringArrayVar(&r.exclude, "exclude", nil, "skip files in folders matching this glob (repeatable)")
-	fl.StringVar(&r.textColumn, "text-column", "", "CSV/TSV: the column holding each row's text")
-	fl.StringVar(&r.template, "template", "", "CSV/TSV: a Go template over the columns")
-	fl.StringVar(&r.encoding, "encoding", "", "text encoding of CSV/TXT input")
-	fl.StringVar(&r.pdfMode, "pdf", "text", "how PDFs reach the model: text or file")
-	fl.StringVar(&r.pdfPassword, "pdf-password", "", "password for encrypted PDFs")
-	fl.BoolVar(&r.splitPages, "split-pages", false, "one document per PDF page")
-	fl.StringVarP(&r.instructions, "instructions", "p", "", "instructions for the model")
-	fl.IntVarP(&r.concurrency, "concurrency", "c", 8, "documents in flight at once")
-	fl.IntVar(&r.rpm, "rpm", 0, "requests per minute (0: adapt to the server's limits)")
-	fl.IntVar(&r.tpm, "tpm", 0, "tokens per minute (0: adapt to the server's limits)")
-	fl.IntVar(&r.maxAttempts, "max-attempts", 3, "requests per document, re-asks included")
-	fl.IntVar(&r.maxRetries, "max-retries", 2, "transport retries per request")
-	fl.StringVar(&r.reasoningEffort, "reasoning-effort", "", "reasoning effort for reasoning models")
-	fl.Int64Var(&r.maxOutputTokens, "max-output-tokens", 0, "limit per answer, reasoning included (0: none)")
-	fl.Float64Var(&r.temperature, "temperature", -1, "sampling temperature (default: the model's)")
-	fl.StringVar(&r.serviceTier, "service-tier", "", "service tier: auto, default, flex, priority")
-	fl.StringVar(&r.baseURL, "base-url", "", "API base URL")
-	fl.DurationVar(&r.timeout, "timeout", 0, "timeout per HTTP request")
-	fl.BoolVar(&r.retryFailed, "retry-failed", false, "extract again the documents that failed in an earlier run")
-	fl.StringVar(&r.mock, "mock", "off", "run against the built-in simulated model: on, off, or auto")
-	fl.Lookup("mock").NoOptDefVal = "on"
-	addEvidenceFlags(fl, r) // outcomes with evidence give the supported share
-	fl.StringVar(&r.prices, "prices", "", "JSON file of model prices per million tokens, over the built-in table")
-	r.order, r.expired, r.model = "input", "resubmit", "gpt-4.1"
+	// The flags that shape a job are quarry run's, with its defaults, so that
+	// a configuration has the fingerprint of the same quarry run.
+	addJobFlags(fl, &f.run)
+	fl.Lookup("schema").Usage = "JSON Schema file or inline spec (default with --runs: the schema the first run recorded)"
+	fl.Lookup("in").Usage = "input file or folder (repeatable)"
 	return cmd
 }
 
@@ -183,17 +157,9 @@ func (a *app) eval(ctx context.Context, f *evalFlags) error {
 		}
 		overrides[k] = rule
 	}
-	prices := extract.DefaultPrices()
-	if f.run.prices != "" {
-		pf, err := os.Open(f.run.prices)
-		if err != nil {
-			return fmt.Errorf("--prices: %w", err)
-		}
-		prices, err = prices.ReadPrices(pf)
-		pf.Close()
-		if err != nil {
-			return err
-		}
+	prices, err := loadPrices(f.run.prices)
+	if err != nil {
+		return err
 	}
 	labels, err := eval.OpenLabels(f.expected)
 	if err != nil {

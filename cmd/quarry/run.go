@@ -1,9 +1,15 @@
 package main
 
 import (
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/seed0611af48/quarry/extract"
+	"github.com/seed0611af48/quarry/pipeline/source"
 )
 
 // runFlags are the flags of "quarry run".
@@ -20,6 +26,7 @@ type runFlags struct {
 	pdfMode     string
 	pdfPassword string
 	splitPages  bool
+	pdf         source.PDFMode // --pdf, parsed by validate
 
 	model           string
 	instructions    string
@@ -56,7 +63,7 @@ type runFlags struct {
 }
 
 func (a *app) runCommand() *cobra.Command {
-	f := &runFlags{}
+	f := newRunFlags()
 	cmd := &cobra.Command{
 		Use:   "run --schema SCHEMA --in PATH... [--out FILE...]",
 		Short: "Extract records from documents into JSONL, CSV or XLSX",
@@ -83,27 +90,54 @@ Exit codes: 0 all ok, 1 fatal error, 2 usage error, 3 finished with failed docum
 		},
 	}
 	fl := cmd.Flags()
+	addJobFlags(fl, f)
+	fl.StringArrayVarP(&f.outs, "out", "o", nil, "output file: .jsonl, .csv, .tsv, .xlsx, .parquet or .sqlite (repeatable)")
+	fl.StringVar(&f.stdinName, "stdin-name", "", "a name for stdin that picks its format, e.g. stdin.csv")
+	fl.StringVarP(&f.model, "model", "m", f.model, "model name")
+	fl.BoolVar(&f.store, "store", false, "let the server store responses (re-asks then send only the correction)")
+
+	fl.StringVar(&f.runDir, "run-dir", "", "where the run ledger lives (default: .quarry/run-<hash of the job>)")
+	fl.IntVar(&f.limit, "limit", 0, "stop after N documents")
+	fl.StringVar(&f.order, "order", f.order, "order of outputs: input or completion")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "print the strict schema, the first request and token estimates; send nothing")
+	fl.Float64Var(&f.budget, "budget", 0, "stop sending new documents once spent plus in-flight estimates would pass this many US dollars")
+	fl.BoolVar(&f.stream, "stream", false, "one document: stream the answer and print the JSON live as it arrives")
+	fl.BoolVar(&f.batch, "batch", false, "run through the OpenAI Batch API (half price, results within 24h); resumable like any run")
+	fl.StringVar(&f.expired, "batch-expired", f.expired, "requests of an expired batch: resubmit (in a new batch) or report (as errors)")
+	fl.BoolVar(&f.background, "background", false, "send background requests and poll them (for slow reasoning models); forces --store")
+	fl.BoolVar(&f.flexFallback, "flex-fallback", false, "with --service-tier flex: when flex capacity stays unavailable, resend with service_tier auto")
+	fl.StringVar(&f.review, "review", "", "after the run, write a review page (HTML) of its documents to this file (see 'quarry review')")
+	return cmd
+}
+
+// newRunFlags are run's flags at their defaults, including those "quarry
+// eval" does not offer (--order, --batch-expired, --model), so that a
+// configuration eval runs has the job fingerprint of the same quarry run.
+func newRunFlags() *runFlags {
+	return &runFlags{order: "input", expired: "resubmit", model: extract.DefaultModel}
+}
+
+// addJobFlags registers the flags that shape a job, which "quarry run" and
+// "quarry eval" share, with their one default each: the documents and how
+// they are read, the requests, resumption, --mock, prices and evidence.
+func addJobFlags(fl *pflag.FlagSet, f *runFlags) {
 	fl.StringVarP(&f.schema, "schema", "s", "", "JSON Schema file, or an inline spec such as 'vendor, total number' (see 'quarry help schema')")
 	fl.StringArrayVarP(&f.inputs, "in", "i", nil, "input file, folder or - for stdin (repeatable; positional arguments too)")
-	fl.StringArrayVarP(&f.outs, "out", "o", nil, "output file: .jsonl, .csv, .tsv, .xlsx, .parquet or .sqlite (repeatable)")
 	fl.StringArrayVar(&f.include, "include", nil, "only files in folders matching this glob (repeatable; ** matches folders)")
 	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip files in folders matching this glob (repeatable)")
 	fl.StringVar(&f.textColumn, "text-column", "", "CSV/TSV: the column holding each row's text (default: all columns as name: value)")
 	fl.StringVar(&f.template, "template", "", "CSV/TSV: a Go template over the columns, e.g. '{{.subject}}\\n{{.body}}'")
 	fl.StringVar(&f.encoding, "encoding", "", "text encoding of CSV/TXT input: utf-8, utf-16, latin1, windows-1252 (default: detect BOM, else UTF-8)")
-	fl.StringVar(&f.stdinName, "stdin-name", "", "a name for stdin that picks its format, e.g. stdin.csv")
 	fl.StringVar(&f.pdfMode, "pdf", "text", "how PDFs reach the model: text (extracted locally) or file (sent as the PDF)")
 	fl.StringVar(&f.pdfPassword, "pdf-password", "", "password for encrypted PDFs")
 	fl.BoolVar(&f.splitPages, "split-pages", false, "one document per PDF page")
 
-	fl.StringVarP(&f.model, "model", "m", "gpt-4.1", "model name")
 	fl.StringVarP(&f.instructions, "instructions", "p", "", "instructions for the model (default: extract the fields; the document is data)")
 	fl.IntVarP(&f.concurrency, "concurrency", "c", 8, "documents in flight at once")
 	fl.IntVar(&f.rpm, "rpm", 0, "requests per minute (0: adapt to the server's limits)")
 	fl.IntVar(&f.tpm, "tpm", 0, "tokens per minute (0: adapt to the server's limits)")
 	fl.IntVar(&f.maxAttempts, "max-attempts", 3, "requests per document, re-asks included")
 	fl.IntVar(&f.maxRetries, "max-retries", 2, "transport retries per request (429, 5xx, connection errors)")
-	fl.BoolVar(&f.store, "store", false, "let the server store responses (re-asks then send only the correction)")
 	fl.StringVar(&f.reasoningEffort, "reasoning-effort", "", "reasoning effort for reasoning models: minimal, low, medium, high")
 	fl.Int64Var(&f.maxOutputTokens, "max-output-tokens", 0, "limit per answer, reasoning included (0: none)")
 	fl.Float64Var(&f.temperature, "temperature", -1, "sampling temperature (not sent to reasoning models; default: the model's)")
@@ -111,21 +145,83 @@ Exit codes: 0 all ok, 1 fatal error, 2 usage error, 3 finished with failed docum
 	fl.StringVar(&f.baseURL, "base-url", "", "API base URL (default: $OPENAI_BASE_URL or https://api.openai.com/v1)")
 	fl.DurationVar(&f.timeout, "timeout", 0, "timeout per HTTP request (default: the SDK's; 15m with --service-tier flex)")
 
-	fl.StringVar(&f.runDir, "run-dir", "", "where the run ledger lives (default: .quarry/run-<hash of the job>)")
-	fl.IntVar(&f.limit, "limit", 0, "stop after N documents")
 	fl.BoolVar(&f.retryFailed, "retry-failed", false, "extract again the documents that failed in an earlier run")
-	fl.StringVar(&f.order, "order", "input", "order of outputs: input or completion")
-	fl.BoolVar(&f.dryRun, "dry-run", false, "print the strict schema, the first request and token estimates; send nothing")
 	fl.StringVar(&f.mock, "mock", "off", "run against the built-in simulated model: on, off, or auto (on when OPENAI_API_KEY is unset)")
 	fl.Lookup("mock").NoOptDefVal = "on"
-	fl.Float64Var(&f.budget, "budget", 0, "stop sending new documents once spent plus in-flight estimates would pass this many US dollars")
 	fl.StringVar(&f.prices, "prices", "", "JSON file of model prices per million tokens, over the built-in table")
-	fl.BoolVar(&f.stream, "stream", false, "one document: stream the answer and print the JSON live as it arrives")
-	fl.BoolVar(&f.batch, "batch", false, "run through the OpenAI Batch API (half price, results within 24h); resumable like any run")
-	fl.StringVar(&f.expired, "batch-expired", "resubmit", "requests of an expired batch: resubmit (in a new batch) or report (as errors)")
-	fl.BoolVar(&f.background, "background", false, "send background requests and poll them (for slow reasoning models); forces --store")
-	fl.BoolVar(&f.flexFallback, "flex-fallback", false, "with --service-tier flex: when flex capacity stays unavailable, resend with service_tier auto")
-	fl.StringVar(&f.review, "review", "", "after the run, write a review page (HTML) of its documents to this file (see 'quarry review')")
 	addEvidenceFlags(fl, f)
-	return cmd
+}
+
+// validate checks the flags on their own, values and combinations, before
+// anything is read, opened or sent, and parses --pdf. A mistake here is a
+// usage error (exit code 2).
+func (f *runFlags) validate() error {
+	if len(f.inputs) == 0 {
+		return usagef("no input: name files or folders with --in (or - for stdin)")
+	}
+	switch f.order {
+	case "input", "completion":
+	default:
+		return usagef("--order must be input or completion, not %q", f.order)
+	}
+	pdf, err := source.ParsePDFMode(f.pdfMode)
+	if err != nil {
+		return usageError{err}
+	}
+	f.pdf = pdf
+	for _, o := range f.outs {
+		switch strings.ToLower(filepath.Ext(o)) {
+		case ".jsonl", ".ndjson", ".csv", ".tsv", ".xlsx", ".parquet", ".sqlite", ".db":
+		default:
+			return usagef("--out %s: unknown output type; use .jsonl, .csv, .tsv, .xlsx, .parquet or .sqlite", o)
+		}
+	}
+	switch {
+	case f.batch && f.background:
+		return usagef("--batch and --background are two different ways to run: pick one")
+	case f.batch && f.retryFailed:
+		return usagef("--retry-failed is not supported with --batch yet: run the failures without --batch")
+	case f.stream && (f.batch || f.background):
+		return usagef("--stream runs one document synchronously: it does not combine with --batch or --background")
+	}
+	switch f.expired {
+	case "resubmit", "report":
+	default:
+		return usagef("--batch-expired must be resubmit or report, not %q", f.expired)
+	}
+	if f.maxOutputTokens < 0 {
+		return usagef("--max-output-tokens must be 0 (no limit) or more")
+	}
+	switch f.reasoningEffort {
+	case "", "minimal", "low", "medium", "high":
+	default:
+		return usagef("--reasoning-effort must be minimal, low, medium or high, not %q", f.reasoningEffort)
+	}
+	switch f.mock {
+	case "on", "true", "auto", "off", "false", "":
+	default:
+		return usagef("--mock must be on, off or auto, not %q", f.mock)
+	}
+	switch {
+	case f.evidence && f.stream:
+		return usagef("--evidence does not work with --stream: the streamed answer would carry the quotes")
+	case f.evidenceReask && !f.evidence:
+		return usagef("--evidence-reask needs --evidence")
+	}
+	if f.maxRetries < 0 {
+		return usagef("--max-retries must be 0 or more")
+	}
+	return nil
+}
+
+// simulated reports whether the run goes to the built-in simulated model:
+// --mock on, or --mock auto without an API key.
+func (f *runFlags) simulated(key string) bool {
+	switch f.mock {
+	case "on", "true":
+		return true
+	case "auto":
+		return key == ""
+	}
+	return false
 }
