@@ -41,7 +41,9 @@
 // languages, strings after normalising (and ignoring spaces and
 // punctuation, so an IBAN written in groups matches). If it does not, the
 // verdict is [Unsupported] with a Reason fit to send back to the model; a
-// quote that is missing or not in the text is [NotFound].
+// quote that is missing or not in the text is [NotFound]. A caller with no
+// text to check against (a document sent as an image) marks its values
+// [Unchecked] instead: extract does.
 //
 // # Cost
 //

@@ -29,5 +29,5 @@ func ExampleVerify() {
 	//    the source text "Total due: EUR 1,429.96" says 1,429.96, not 1492.96
 	// /vendor page 0 [0,0) none 0.00 not_found
 	//    the quote "Globex Corporation" is not in the source
-	// {2 1 1}
+	// {2 1 1 0}
 }

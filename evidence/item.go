@@ -19,6 +19,9 @@ const (
 	Supported   Verdict = "supported"   // the quote is in the source and contains the value
 	Unsupported Verdict = "unsupported" // the quote is in the source but does not contain the value, or matches too weakly
 	NotFound    Verdict = "not_found"   // no quote was given, or the quote is not in the source
+	// Unchecked: the document was sent as an image or file, so there is no
+	// text to check the quote against; the value may well be right.
+	Unchecked Verdict = "unchecked"
 )
 
 // Box is a rectangle on a PDF page, in PDF points with the origin at the
@@ -65,6 +68,7 @@ type Counts struct {
 	Supported   int `json:"supported"`
 	Unsupported int `json:"unsupported"`
 	NotFound    int `json:"not_found"`
+	Unchecked   int `json:"unchecked"`
 }
 
 // Count tallies items by verdict.
@@ -78,6 +82,8 @@ func Count(items []Item) Counts {
 			c.Unsupported++
 		case NotFound:
 			c.NotFound++
+		case Unchecked:
+			c.Unchecked++
 		}
 	}
 	return c

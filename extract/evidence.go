@@ -121,6 +121,7 @@ func (ev *evidenceCall) check(spec *Spec, answer []byte) ([]byte, []evidence.Ite
 	if !ev.hasText {
 		for i := range items {
 			if items[i].Verdict == evidence.NotFound {
+				items[i].Verdict = evidence.Unchecked
 				items[i].Reason = "the document was sent as an image or PDF file, not as text: there is no text to check a quote against"
 			}
 		}

@@ -227,3 +227,21 @@ func byPointer(items []evidence.Item, p string) evidence.Item {
 	}
 	return evidence.Item{}
 }
+
+// TestEvidenceImageUnchecked: a document sent only as an image has no text
+// to check quotes against: its values are unchecked, not "not found".
+func TestEvidenceImageUnchecked(t *testing.T) {
+	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00")
+	ex, _ := setup(t, extract.Extractor{Evidence: true}, extracttest.JSON(quotedInvoice(20, "Total EUR 20.00")))
+	_, res, err := extract.One[Invoice](t.Context(), ex, extract.Image(png))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := evidence.Count(res.Evidence)
+	if c.Unchecked != len(res.Evidence) || c.Unchecked == 0 {
+		t.Fatalf("counts %+v of %d items, want all unchecked", c, len(res.Evidence))
+	}
+	if r := res.Evidence[0].Reason; !strings.Contains(r, "no text to check") {
+		t.Errorf("reason %q", r)
+	}
+}

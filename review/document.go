@@ -76,6 +76,7 @@ type indexEntry struct {
 	Supported   int             `json:"s"`
 	Unsupported int             `json:"u"`
 	NotFound    int             `json:"nf"`
+	Unchecked   int             `json:"uc"`
 	// Search is lower-cased text the list filter looks in: ID, source,
 	// reason and the first values.
 	Search string `json:"k"`
@@ -231,6 +232,8 @@ func entry(n int, d *docData) indexEntry {
 			e.Unsupported++
 		case evidence.NotFound:
 			e.NotFound++
+		case evidence.Unchecked:
+			e.Unchecked++
 		}
 	}
 	return e

@@ -196,6 +196,7 @@ func (b *builder) writeDocuments(ctx context.Context, outs []pipeline.Outcome) (
 			b.stats.Counts.Supported += index[i].Supported
 			b.stats.Counts.Unsupported += index[i].Unsupported
 			b.stats.Counts.NotFound += index[i].NotFound
+			b.stats.Counts.Unchecked += index[i].Unchecked
 		}
 	}
 	// The list in input order; documents of earlier runs that share a

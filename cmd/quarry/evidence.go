@@ -40,6 +40,7 @@ func (t *evidenceTally) Write(o *pipeline.Outcome) error {
 	t.counts.Supported += c.Supported
 	t.counts.Unsupported += c.Unsupported
 	t.counts.NotFound += c.NotFound
+	t.counts.Unchecked += c.Unchecked
 	t.values += len(items)
 	return nil
 }
@@ -57,8 +58,12 @@ func (t *evidenceTally) summary(w io.Writer) {
 	if t.values > 0 {
 		share = 100 * float64(t.counts.Supported) / float64(t.values)
 	}
-	fmt.Fprintf(w, "  evidence: %d values · supported %d (%.1f%%) · unsupported %d · not found %d\n",
+	fmt.Fprintf(w, "  evidence: %d values · supported %d (%.1f%%) · unsupported %d · not found %d",
 		t.values, t.counts.Supported, share, t.counts.Unsupported, t.counts.NotFound)
+	if t.counts.Unchecked > 0 {
+		fmt.Fprintf(w, " · unchecked %d (sent as images or files: no text to check quotes against)", t.counts.Unchecked)
+	}
+	fmt.Fprintln(w)
 }
 
 // ledgerHasEvidence reports whether a run recorded evidence, so that

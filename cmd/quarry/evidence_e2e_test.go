@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,7 +31,7 @@ func evidenceLines(t *testing.T, dir, name string) map[string]map[string]evidenc
 // TestEvidenceSamples runs the sample invoices through the simulated model
 // with --evidence: every non-null value of a document sent as text gets a
 // supported span; documents sent as images have no text to check quotes
-// against, and say so.
+// against: their values are unchecked, and say why.
 func TestEvidenceSamples(t *testing.T) {
 	t.Parallel()
 	dir := workdir(t)
@@ -47,7 +48,7 @@ func TestEvidenceSamples(t *testing.T) {
 		for p, it := range items {
 			switch {
 			case images[id]:
-				if it.Verdict != evidence.NotFound || !strings.Contains(it.Reason, "not as text") {
+				if it.Verdict != evidence.Unchecked || !strings.Contains(it.Reason, "not as text") {
 					t.Errorf("%s %s: %+v", id, p, it)
 				}
 			case it.Verdict != evidence.Supported || it.End <= it.Start || it.Match == evidence.MatchNone:
@@ -55,6 +56,7 @@ func TestEvidenceSamples(t *testing.T) {
 			}
 			counts.Supported += btoi(it.Verdict == evidence.Supported)
 			counts.NotFound += btoi(it.Verdict == evidence.NotFound)
+			counts.Unchecked += btoi(it.Verdict == evidence.Unchecked)
 		}
 	}
 	if len(docs) != 9 {
@@ -65,12 +67,13 @@ func TestEvidenceSamples(t *testing.T) {
 	if acme.Page != 1 || acme.Quote == "" || acme.End-acme.Start != len([]rune(acme.Quote)) {
 		t.Errorf("acme invoice number: %+v", acme)
 	}
-	if !strings.Contains(r.stderr, "evidence: ") || !strings.Contains(r.stderr, "unsupported 0") {
+	if !strings.Contains(r.stderr, "evidence: ") || !strings.Contains(r.stderr, "unsupported 0") ||
+		!strings.Contains(r.stderr, fmt.Sprintf("not found 0 · unchecked %d (sent as images", counts.Unchecked)) {
 		t.Errorf("summary:\n%s", r.stderr)
 	}
 	csvRows := readCSV(t, dir, "e.evidence.csv")
-	if got := len(csvRows) - 1; got != counts.Supported+counts.NotFound {
-		t.Errorf("e.evidence.csv has %d rows, JSONL %d items", got, counts.Supported+counts.NotFound)
+	if got := len(csvRows) - 1; got != counts.Supported+counts.NotFound+counts.Unchecked {
+		t.Errorf("e.evidence.csv has %d rows, JSONL %d items", got, counts.Supported+counts.NotFound+counts.Unchecked)
 	}
 	if rows := sheetRows(t, openXLSX(t, dir, "e.xlsx"), "evidence"); len(rows) != len(csvRows) {
 		t.Errorf("evidence sheet has %d rows, CSV %d", len(rows), len(csvRows))

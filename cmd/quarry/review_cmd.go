@@ -105,8 +105,8 @@ func (a *app) writeReview(ctx context.Context, runDir, out string, opts review.O
 	if st.BadLines > 0 {
 		a.log.Warn("skipped damaged ledger lines", "lines", st.BadLines)
 	}
-	fmt.Fprintf(a.stderr, "quarry: review page %s: %d documents, %d values (%d supported, %d unsupported, %d not found), %d page images, %.1f MB\n",
-		out, st.Documents, st.Fields, st.Counts.Supported, st.Counts.Unsupported, st.Counts.NotFound, st.Images, float64(st.Bytes)/1e6)
+	fmt.Fprintf(a.stderr, "quarry: review page %s: %d documents, %d values (%d supported, %d unsupported, %d not found, %d unchecked), %d page images, %.1f MB\n",
+		out, st.Documents, st.Fields, st.Counts.Supported, st.Counts.Unsupported, st.Counts.NotFound, st.Counts.Unchecked, st.Images, float64(st.Bytes)/1e6)
 	if st.Notes > 0 {
 		fmt.Fprintf(a.stderr, "quarry: %d documents carry a note on the page (a source changed or could not be read again)\n", st.Notes)
 	}

@@ -17,7 +17,7 @@ const evidenceSchema = `{
       "end": {"type": "integer"},
       "match": {"type": "string", "enum": ["exact", "normalized", "fuzzy", "none"]},
       "score": {"type": "number"},
-      "verdict": {"type": "string", "enum": ["supported", "unsupported", "not_found"]},
+      "verdict": {"type": "string", "enum": ["supported", "unsupported", "not_found", "unchecked"]},
       "reason": {"type": ["string", "null"]},
       "boxes": {
         "type": ["array", "null"],

@@ -31,9 +31,9 @@
       meta.appendChild(s);
     };
     add("documents", run.documents);
-    var u = 0, nf = 0, sup = 0;
-    for (var i = 0; i < index.length; i++) { u += index[i].u; nf += index[i].nf; sup += index[i].s; }
-    if (u + nf + sup > 0) { add("supported", sup); add("unsupported", u); add("not found", nf); }
+    var u = 0, nf = 0, sup = 0, uc = 0;
+    for (var i = 0; i < index.length; i++) { u += index[i].u; nf += index[i].nf; sup += index[i].s; uc += index[i].uc || 0; }
+    if (u + nf + sup + uc > 0) { add("supported", sup); add("unsupported", u); add("not found", nf); if (uc) add("unchecked", uc); }
     add("model", run.model + (run.simulated ? " (simulated)" : ""));
     if (run.bad_lines) add("unreadable ledger lines", run.bad_lines);
     add("generated", run.generated);
@@ -86,6 +86,7 @@
       sub.appendChild(badge("st-" + d.st, d.st));
       if (d.u) sub.appendChild(badge("b-unsupported", d.u + " unsupported"));
       if (d.nf) sub.appendChild(badge("b-not_found", d.nf + " not found"));
+      if (d.uc) sub.appendChild(badge("b-unchecked", d.uc + " unchecked"));
       if (!d.u && !d.nf && d.f) sub.appendChild(el("span", "", d.f + " fields"));
       row.appendChild(sub);
       inner.appendChild(row);
