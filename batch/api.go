@@ -153,12 +153,17 @@ func (a *sdkAPI) CancelResponse(ctx context.Context, id string) (*responses.Resp
 }
 
 // transient reports whether err is worth trying again: a connection error
-// or a 408, 409, 429 or 5xx answer.
+// or an answer whose status says so ([retryableStatus]).
 func transient(err error) bool {
 	var oe *openai.Error
 	if errors.As(err, &oe) {
-		s := oe.StatusCode
-		return s == http.StatusRequestTimeout || s == http.StatusConflict || s == http.StatusTooManyRequests || s >= 500
+		return retryableStatus(oe.StatusCode)
 	}
 	return true
+}
+
+// retryableStatus reports whether an HTTP status is one openai-go's
+// client retries: 408, 409, 429 or 5xx.
+func retryableStatus(s int) bool {
+	return s == http.StatusRequestTimeout || s == http.StatusConflict || s == http.StatusTooManyRequests || s >= 500
 }

@@ -59,7 +59,7 @@ func (f *Flex) New(ctx context.Context, params responses.ResponseNewParams, opts
 	}
 	for try := 0; ; try++ {
 		resp, err := f.Client.New(ctx, params, opts...)
-		if err == nil || !FlexUnavailable(err) {
+		if err == nil || !flexUnavailable(err) {
 			return resp, err
 		}
 		if try == retries {
@@ -76,9 +76,9 @@ func (f *Flex) New(ctx context.Context, params responses.ResponseNewParams, opts
 	}
 }
 
-// FlexUnavailable reports whether err is a 429 that is not about rate
+// flexUnavailable reports whether err is a 429 that is not about rate
 // limits or quota: flex capacity being unavailable.
-func FlexUnavailable(err error) bool {
+func flexUnavailable(err error) bool {
 	var oe *openai.Error
 	if !errors.As(err, &oe) || oe.StatusCode != http.StatusTooManyRequests {
 		return false

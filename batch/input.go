@@ -22,12 +22,12 @@ type inputLine struct {
 	Body     json.RawMessage `json:"body"`
 }
 
-// TooLargeError is a request that does not fit in one input file.
-type TooLargeError struct {
+// tooLargeError is a request that does not fit in one input file.
+type tooLargeError struct {
 	Bytes, Limit int64
 }
 
-func (e *TooLargeError) Error() string {
+func (e *tooLargeError) Error() string {
 	return fmt.Sprintf("batch: the request is %d bytes, over the input file limit of %d", e.Bytes, e.Limit)
 }
 
@@ -83,7 +83,7 @@ func (w *writer) add(id, hash string, attempt int, b json.RawMessage) (string, e
 	line = append(line, '\n')
 	size := int64(len(line))
 	if size > w.maxBytes {
-		return "", &TooLargeError{Bytes: size, Limit: w.maxBytes}
+		return "", &tooLargeError{Bytes: size, Limit: w.maxBytes}
 	}
 	if w.cur == nil || w.cur.n >= w.maxRequests || w.cur.bytes+size > w.maxBytes {
 		if err := w.next(); err != nil {

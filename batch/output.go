@@ -167,14 +167,7 @@ func transientLine(ln *outputLine) bool {
 		}
 		return false
 	}
-	if ln.Response == nil {
-		return false
-	}
-	switch sc := ln.Response.StatusCode; {
-	case sc == 408, sc == 409, sc == 429, sc >= 500:
-		return true
-	}
-	return false
+	return ln.Response != nil && retryableStatus(ln.Response.StatusCode)
 }
 
 // apply feeds one result line to the call: a response body to Handle, an

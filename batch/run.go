@@ -250,7 +250,7 @@ func (r *runner) one(ctx context.Context, doc *pipeline.Document, seq int64, res
 		return fmt.Errorf("batch: encoding the request: %w", err)
 	}
 	if _, err := w.add(doc.ID, o.Hash, len(st.Attempts)+1, body); err != nil {
-		var tl *TooLargeError
+		var tl *tooLargeError
 		if errors.As(err, &tl) {
 			o.Status, o.Reason, o.Finished = pipeline.StatusError, err.Error(), r.opts.Clock()
 			return r.deliver(o, true, nil)
