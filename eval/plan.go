@@ -1,12 +1,11 @@
 package eval
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/seed0611af48/quarry/internal/ojson"
 	"github.com/seed0611af48/quarry/schema"
 )
 
@@ -61,13 +60,13 @@ const SchemaKeyword = "x-quarry-compare"
 // keyword, then overrides (pattern → rule, e.g. "/lines/*/description" →
 // exact), change that. An override naming no field of the schema is an error.
 func NewPlan(schemaJSON []byte, overrides map[string]Rule) (*Plan, error) {
-	var root map[string]json.RawMessage
-	if err := json.Unmarshal(schemaJSON, &root); err != nil {
+	root, err := schema.ParseModel(schemaJSON)
+	if err != nil {
 		return nil, fmt.Errorf("eval: schema: %w", err)
 	}
-	b := &planner{root: root}
+	b := &planner{}
 	p := &Plan{}
-	p.root = b.build(schemaJSON, "", 0)
+	p.root = b.build(root, "", 0)
 	if b.err != nil {
 		return nil, b.err
 	}
@@ -151,7 +150,6 @@ func (n *node) kindName() string {
 }
 
 type planner struct {
-	root  map[string]json.RawMessage
 	err   error
 	nodes int
 }
@@ -162,107 +160,64 @@ func (b *planner) fail(err error) {
 	}
 }
 
-// build reads the subschema s at pattern.
-func (b *planner) build(s json.RawMessage, pattern string, depth int) *node {
+// build reads the subschema m at pattern.
+func (b *planner) build(m *schema.Model, pattern string, depth int) *node {
 	n := &node{kind: kindValue, rule: Rule{Mode: ModeExact}, pattern: pattern}
 	b.nodes++
 	if depth > maxPlanDepth || b.nodes > maxPlanNodes {
 		return n
 	}
-	var m map[string]json.RawMessage
-	if json.Unmarshal(s, &m) != nil {
-		return n // true, false: anything, compared whole
+	m = m.Resolve()
+	if m.Keywords == nil {
+		return n // true, false, an unresolvable $ref: anything, compared whole
 	}
-	hops := 0
-	for {
-		ref, ok := m["$ref"]
-		if !ok || hops > maxPlanDepth {
-			break
-		}
-		hops++
-		var r string
-		json.Unmarshal(ref, &r)
-		target := b.resolve(r)
-		if target == nil {
+	if m.Alts != nil { // anyOf, oneOf
+		if len(m.Alts) != 1 {
 			return n
 		}
-		m = target
-	}
-	for _, key := range []string{"anyOf", "oneOf"} {
-		var alts []json.RawMessage
-		if json.Unmarshal(m[key], &alts) != nil || len(alts) == 0 {
-			continue
-		}
-		var keep []json.RawMessage
-		for _, a := range alts {
-			var am map[string]json.RawMessage
-			if json.Unmarshal(a, &am) == nil {
-				var t string
-				if json.Unmarshal(am["type"], &t) == nil && t == "null" {
-					continue
-				}
-			}
-			keep = append(keep, a)
-		}
-		if len(keep) != 1 {
-			return n
-		}
-		inner := b.build(keep[0], pattern, depth+1)
-		if c, ok := m[SchemaKeyword]; ok {
+		inner := b.build(m.Alts[0], pattern, depth+1)
+		if c := m.Keywords.Get(SchemaKeyword); c != nil {
 			b.keyword(inner, c)
 		}
 		return inner
 	}
-
-	typ := typeOf(m)
-	_, hasEnum := m["enum"]
-	_, hasConst := m["const"]
-	switch {
-	case hasEnum || hasConst:
+	switch typ := typeOf(m); {
+	case m.Enum != nil:
 		n.rule = Rule{Mode: ModeExact}
-	case typ == "object":
+	case typ == schema.TypeObject:
 		n.kind = kindObject
-		var props map[string]json.RawMessage
-		json.Unmarshal(m["properties"], &props)
-		for _, name := range objectKeys(m["properties"]) {
-			n.props = append(n.props, prop{name, b.build(props[name], schema.Pointer(pattern, name), depth+1)})
+		for _, p := range m.Props {
+			n.props = append(n.props, prop{p.Name, b.build(p.Schema, schema.Pointer(pattern, p.Name), depth+1)})
 		}
-	case typ == "array":
+	case typ == schema.TypeArray:
 		n.kind = kindList
 		n.rule = Rule{Mode: ModeAssign}
-		items := m["items"]
-		if items == nil {
-			items = json.RawMessage("true")
-		}
-		n.items = b.build(items, pattern+"/*", depth+1)
-	case typ == "number":
+		n.items = b.build(m.Items, pattern+"/*", depth+1)
+	case typ == schema.TypeNumber:
 		n.rule = Rule{Mode: ModeNumber, Tolerance: DefaultTolerance}
-	case typ == "integer":
+	case typ == schema.TypeInteger:
 		n.rule = Rule{Mode: ModeNumber}
-	case typ == "string":
-		var format string
-		json.Unmarshal(m["format"], &format)
-		switch format {
+	case typ == schema.TypeString:
+		switch m.Format {
 		case "date", "date-time":
 			n.rule = Rule{Mode: ModeDate}
 		default:
 			n.rule = Rule{Mode: ModeText}
 		}
 	}
-	if c, ok := m[SchemaKeyword]; ok {
+	if c := m.Keywords.Get(SchemaKeyword); c != nil {
 		b.keyword(n, c)
 	}
 	return n
 }
 
 // keyword applies an x-quarry-compare keyword to n.
-func (b *planner) keyword(n *node, raw json.RawMessage) {
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
+func (b *planner) keyword(n *node, v *ojson.Value) {
+	if v.Kind != ojson.String {
 		b.fail(fmt.Errorf("%w: %s/%s must be a string", ErrRule, n.pattern, SchemaKeyword))
 		return
 	}
-	r, err := ParseRule(s)
+	r, err := ParseRule(v.Text)
 	if err != nil {
 		b.fail(fmt.Errorf("%s: %w", pointerOr(n.pattern), err))
 		return
@@ -288,81 +243,14 @@ func pointerOr(p string) string {
 	return p
 }
 
-// resolve finds a local reference ("#", "#/$defs/x", "#/definitions/x").
-func (b *planner) resolve(ref string) map[string]json.RawMessage {
-	if ref == "#" {
-		return b.root
+// typeOf is the type a field is compared as: its one type besides null
+// (integer or number counts as number), else TypeOther.
+func typeOf(m *schema.Model) schema.Type {
+	switch {
+	case len(m.Types) == 1:
+		return m.Types[0]
+	case len(m.Types) == 2 && slices.Contains(m.Types, schema.TypeInteger) && slices.Contains(m.Types, schema.TypeNumber):
+		return schema.TypeNumber
 	}
-	rest, ok := strings.CutPrefix(ref, "#/")
-	if !ok {
-		return nil
-	}
-	cur := b.root
-	for tok := range strings.SplitSeq(rest, "/") {
-		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
-		var next map[string]json.RawMessage
-		if json.Unmarshal(cur[tok], &next) != nil {
-			return nil
-		}
-		cur = next
-	}
-	return cur
-}
-
-// typeOf reads "type" (a name, or a list with "null"), or infers it.
-func typeOf(m map[string]json.RawMessage) string {
-	var t string
-	if json.Unmarshal(m["type"], &t) == nil {
-		return t
-	}
-	var ts []string
-	if json.Unmarshal(m["type"], &ts) == nil {
-		var keep []string
-		for _, x := range ts {
-			if x != "null" {
-				keep = append(keep, x)
-			}
-		}
-		if len(keep) == 1 {
-			return keep[0]
-		}
-		if len(keep) == 2 && slices.Contains(keep, "integer") && slices.Contains(keep, "number") {
-			return "number"
-		}
-		return ""
-	}
-	if _, ok := m["properties"]; ok {
-		return "object"
-	}
-	if _, ok := m["items"]; ok {
-		return "array"
-	}
-	return ""
-}
-
-// objectKeys lists the keys of a JSON object in document order; the
-// report lists fields in the order the schema gives them.
-func objectKeys(raw json.RawMessage) []string {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return nil
-	}
-	var keys []string
-	seen := map[string]bool{}
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return keys
-		}
-		k, _ := t.(string)
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
-			return keys
-		}
-		if !seen[k] {
-			seen[k] = true
-			keys = append(keys, k)
-		}
-	}
-	return keys
+	return schema.TypeOther
 }

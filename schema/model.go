@@ -3,6 +3,7 @@ package schema
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/seed0611af48/quarry/internal/jsonptr"
@@ -73,7 +74,9 @@ type Model struct {
 	Enum []ojson.Value
 	// Format is the "format" of a string ("date", "date-time", ...).
 	Format string
-	// Props are the object's properties in schema order.
+	// Props are the object's properties in schema order (a name given
+	// twice keeps its first place and its last schema, as encoding/json
+	// reads the document).
 	Props []Prop
 	// Items is the schema of an array's elements; nil without "items".
 	Items *Model
@@ -204,7 +207,12 @@ func (r *modelReader) read(s *ojson.Value, depth int) *Model {
 		}
 		for i := range props.Members {
 			m := &props.Members[i]
-			n.Props = append(n.Props, Prop{m.Key, r.read(&m.Value, depth+1), required[m.Key]})
+			p := Prop{m.Key, r.read(&m.Value, depth+1), required[m.Key]}
+			if j := slices.IndexFunc(n.Props, func(q Prop) bool { return q.Name == m.Key }); j >= 0 {
+				n.Props[j] = p // a repeated name: the last schema, at the first place
+				continue
+			}
+			n.Props = append(n.Props, p)
 		}
 	}
 	if items := s.Get("items"); items != nil {

@@ -112,6 +112,7 @@ func TestParseModel(t *testing.T) {
 		{"root reference", `{"type":"object","properties":{"self":{"$ref":"#"}}}`, "object {self: ->object {self: @ref}}"},
 		{"unresolvable reference", `{"$ref":"#/$defs/missing"}`, "any"},
 		{"remote reference", `{"$ref":"http://example.com/s.json"}`, "any"},
+		{"repeated property", `{"properties":{"a":{"type":"string"},"b":{},"a":{"type":"integer"}}}`, "object {a: integer, b: any}"},
 		{"boolean schema", `{"type":"object","properties":{"a":true}}`, "object {a: any}"},
 	}
 	for _, tt := range tests {
