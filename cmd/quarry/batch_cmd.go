@@ -60,7 +60,7 @@ func (a *app) executeBatch(ctx context.Context, j *job, docs iter.Seq[pipeline.D
 		Sinks:       append(sinks, recorder),
 		Info:        info,
 	}, opts)
-	a.summary(j, totals, failures, err)
+	a.summary(j, totals, recorder, err)
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return fmt.Errorf("interrupted: the batches go on at OpenAI; run the same command again to resume polling them (ledger in %s)", j.runDir)

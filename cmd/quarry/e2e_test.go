@@ -370,6 +370,9 @@ func TestRunSamples(t *testing.T) {
 	if !strings.Contains(r.stderr, "skipped 9") {
 		t.Errorf("resumed run summary does not say skipped 9:\n%s", r.stderr)
 	}
+	if !strings.Contains(r.stderr, "9 of them done in an earlier run") || strings.Contains(r.stderr, "documents/min") {
+		t.Errorf("resumed run summary does not say the 9 were done before (or gives a rate of nothing sent):\n%s", r.stderr)
+	}
 	got, _ := readJSONL(t, dir, "out/i.jsonl")
 	wantResumed(t, "resumed i.jsonl", got, allInvoicesOK)
 	wantExpectedValues(t, dir, got)

@@ -83,6 +83,7 @@ func (l *failureLog) add(o *pipeline.Outcome) {
 type recordSink struct {
 	failures      *failureLog
 	skippedFailed int // failed in an earlier run, skipped now
+	replayed      int // done in an earlier run (any status), read from the ledger
 	notSent       int // skipped in this run without a record: --budget reached
 }
 
@@ -92,6 +93,7 @@ func (r *recordSink) Write(o *pipeline.Outcome) error {
 		r.notSent++
 		r.failures.add(o)
 	case o.Status == pipeline.StatusSkipped:
+		r.replayed++
 		if o.EarlierStatus != pipeline.StatusOK {
 			r.skippedFailed++
 			r.failures.add(o.Replayed())
@@ -105,17 +107,20 @@ func (r *recordSink) Write(o *pipeline.Outcome) error {
 func (r *recordSink) Close(*pipeline.RunInfo) error { return nil }
 
 // summary prints the end-of-run report on stderr.
-func (a *app) summary(j *job, t pipeline.Totals, failures *failureLog, runErr error) {
+func (a *app) summary(j *job, t pipeline.Totals, rec *recordSink, runErr error) {
 	w := a.stderr
-	mode := ""
+	failures := rec.failures
+	line := fmt.Sprintf("quarry: %d documents in %s", t.Documents, t.Wall.Round(time.Millisecond))
+	if sent := t.Documents - t.ByStatus[pipeline.StatusSkipped]; sent > 0 && t.Wall > 0 {
+		line += fmt.Sprintf(", %.0f documents/min", float64(sent)/t.Wall.Minutes())
+	}
+	if rec.replayed > 0 {
+		line += fmt.Sprintf(", %d of them done in an earlier run (read from the ledger, not sent again)", rec.replayed)
+	}
 	if j.simulated {
-		mode = " (simulated model)"
+		line += " (simulated model)"
 	}
-	perMin := 0.0
-	if t.Wall > 0 {
-		perMin = float64(t.Documents-t.ByStatus[pipeline.StatusSkipped]) / t.Wall.Minutes()
-	}
-	fmt.Fprintf(w, "quarry: %d documents in %s, %.0f documents/min%s\n", t.Documents, t.Wall.Round(time.Millisecond), perMin, mode)
+	fmt.Fprintln(w, line)
 	var parts []string
 	for _, s := range pipeline.Statuses() {
 		parts = append(parts, fmt.Sprintf("%s %d", s, t.ByStatus[s]))

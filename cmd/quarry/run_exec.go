@@ -127,7 +127,7 @@ func (a *app) execute(ctx context.Context, j *job) error {
 		Logger:      a.log,
 	})
 	prog.finish()
-	a.summary(j, totals, failures, runErr)
+	a.summary(j, totals, recorder, runErr)
 	if runErr != nil {
 		if errors.Is(runErr, context.Canceled) {
 			return fmt.Errorf("interrupted: what finished is recorded; run the same command again to resume (ledger in %s)", j.runDir)
