@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/seed0611af48/quarry/extract"
-	"github.com/seed0611af48/quarry/pipeline"
 )
 
 // ErrBudget is returned when the estimated cost of a round does not fit in
@@ -27,17 +26,6 @@ func (e *BudgetError) Error() string {
 }
 
 func (e *BudgetError) Is(target error) bool { return target == ErrBudget }
-
-// Estimate guesses the cost in USD of one request for doc at price and
-// tier (extract.TierBatch for a batch, TierStandard or TierFlex for
-// synchronous calls): input tokens from [pipeline.DefaultEstimate] (text
-// bytes / 4, 1,000 per image, 1,500 per PDF page, 50 of overhead) plus
-// extraInput, and outputTokens of output, none of it cached. The guess is
-// rough by design: the budget is settled with the actual usage afterwards.
-func Estimate(price extract.Price, doc *pipeline.Document, extraInput, outputTokens int64, tier string) float64 {
-	in := int64(pipeline.DefaultEstimate(*doc)) + extraInput
-	return price.Cost(extract.Usage{InputTokens: in, OutputTokens: outputTokens}, tier)
-}
 
 // reaskTokens estimates what a re-ask adds to the input: the previous
 // answer and the correction, at 4 bytes a token.

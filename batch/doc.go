@@ -89,7 +89,7 @@
 //
 // # Cost
 //
-// With [Options.Budget], each round's estimated cost ([Estimate] at batch
+// With [Options.Budget], each round's estimated cost ([docextract.EstimateCost] at batch
 // prices) must fit in the budget before anything of it is uploaded; Run
 // fails with [ErrBudget] otherwise. The budget is settled with the usage of
 // the answers. [Status] reports recorded batches with their usage and cost

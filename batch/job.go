@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/seed0611af48/quarry/docextract"
 	"github.com/seed0611af48/quarry/extract"
 	"github.com/seed0611af48/quarry/pipeline"
 )
@@ -52,10 +53,6 @@ const (
 	DefaultMaxFileBytes = 200_000_000
 )
 
-// DefaultOutputTokens is the output a cost estimate assumes for one request
-// when the Extractor sets no MaxOutputTokens: a few dozen fields of JSON.
-const DefaultOutputTokens = 500
-
 // Options configures [Run]. Only API is required.
 type Options struct {
 	// API reaches the Files and Batches endpoints: NewAPI(&client).
@@ -95,7 +92,7 @@ type Options struct {
 	// Prices price the estimates and the spend. If nil, extract.DefaultPrices.
 	Prices extract.Prices
 	// OutputTokens is the output a cost estimate assumes per request. If
-	// zero, the Extractor's MaxOutputTokens, else DefaultOutputTokens.
+	// zero, [docextract.OutputTokens] of the Extractor.
 	OutputTokens int64
 	// TempDir holds the input files while they are written and uploaded,
 	// and the output files while they are read. If empty, os.TempDir().
@@ -157,10 +154,7 @@ func (o Options) withDefaults(ex *extract.Extractor) Options {
 		o.Prices = extract.DefaultPrices()
 	}
 	if o.OutputTokens <= 0 {
-		o.OutputTokens = ex.MaxOutputTokens
-		if o.OutputTokens <= 0 {
-			o.OutputTokens = DefaultOutputTokens
-		}
+		o.OutputTokens = docextract.OutputTokens(ex)
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)

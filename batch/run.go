@@ -257,7 +257,7 @@ func (r *runner) one(ctx context.Context, doc *pipeline.Document, seq int64, res
 		}
 		return err
 	}
-	r.estimate += Estimate(r.price, doc, reaskTokens(st), r.opts.OutputTokens, extract.TierBatch)
+	r.estimate += docextract.EstimateCost(r.price, doc, reaskTokens(st), r.opts.OutputTokens, extract.TierBatch)
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed0611af48/quarry/docextract"
 	"github.com/seed0611af48/quarry/extract"
 	"github.com/seed0611af48/quarry/extract/extracttest"
 	"github.com/seed0611af48/quarry/pipeline"
@@ -257,7 +258,7 @@ func TestRunBudget(t *testing.T) {
 	f := newFixture(t, handler(nil))
 	price, _ := extract.DefaultPrices().Lookup("gpt-4.1-mini")
 	d := pipeline.Document{Parts: []pipeline.Part{{Kind: pipeline.PartText, Text: "doc 10"}}}
-	one := Estimate(price, &d, 0, DefaultOutputTokens, extract.TierBatch)
+	one := docextract.EstimateCost(price, &d, 0, docextract.DefaultOutputTokens, extract.TierBatch)
 	budget := pipeline.NewBudget(one * 50)
 	_, _, err := f.run(t, t.Context(), docs(100), Options{Budget: budget})
 	var be *BudgetError

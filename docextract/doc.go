@@ -8,7 +8,9 @@
 //     the MIME type the source sniffed, PDFs), in order.
 //   - [Result]: an extraction's outcome as a pipeline result: the status from
 //     the error's kind, the error's text as the reason, usage and model.
-//   - [Usage] and [Cost]: token usage across the two packages.
+//   - [Usage] and [Cost]: token usage across the two packages;
+//     [EstimateCost] and [OutputTokens]: a request's cost guessed before it
+//     is sent, for budgets (synchronous and batch).
 //   - [Job]: the per-document function of a run ([Job.Func]), with the token
 //     estimate ([Job.Estimate]) and the context-window check that fails a
 //     document too large for the model before anything is sent.

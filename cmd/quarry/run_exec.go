@@ -94,7 +94,7 @@ func (a *app) execute(ctx context.Context, j *job) error {
 	if f.budget > 0 {
 		fn = budget.Guard(fn,
 			func(d pipeline.Document) float64 {
-				return batch.Estimate(price, &d, int64(j.docs.Overhead()), j.outputGuess(), j.tier)
+				return docextract.EstimateCost(price, &d, int64(j.docs.Overhead()), docextract.OutputTokens(j.ex), j.tier)
 			},
 			func(r pipeline.Result) float64 { return docextract.Cost(price, r.Usage, j.tier) })
 	}
@@ -144,15 +144,6 @@ func (a *app) execute(ctx context.Context, j *job) error {
 		return failuresError{failed: n}
 	}
 	return nil
-}
-
-// outputGuess is the output tokens assumed per document for cost estimates:
-// the answer budget when one is set, else batch's default guess.
-func (j *job) outputGuess() int64 {
-	if j.ex.MaxOutputTokens > 0 {
-		return j.ex.MaxOutputTokens
-	}
-	return batch.DefaultOutputTokens
 }
 
 // newClient builds an openai-go client with an explicit key and base URL.
