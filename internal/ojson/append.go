@@ -121,3 +121,7 @@ func AppendQuote(b []byte, s string) []byte {
 	b = append(b, s[start:]...)
 	return append(b, '"')
 }
+
+// MarshalJSON returns v's compact JSON text, so that encoding/json writes
+// a Value as it is.
+func (v Value) MarshalJSON() ([]byte, error) { return Append(nil, &v), nil }

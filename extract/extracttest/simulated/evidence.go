@@ -9,6 +9,8 @@ import (
 	"unicode"
 
 	"github.com/seed0611af48/quarry/evidence"
+	"github.com/seed0611af48/quarry/internal/ojson"
+	"github.com/seed0611af48/quarry/schema"
 )
 
 // With --evidence the request schema wraps every leaf value in
@@ -46,12 +48,11 @@ func documentLines(text string) []docLine {
 
 // quoteWrapper returns the value schema of a {quote, [page,] value}
 // wrapper, and whether it has a page.
-func quoteWrapper(sch map[string]any) (value map[string]any, paged, ok bool) {
-	props, _ := sch["properties"].(map[string]any)
-	if props == nil {
-		return nil, false, false
+func quoteWrapper(m *schema.Model) (value *schema.Model, paged, ok bool) {
+	names := make([]string, len(m.Props))
+	for i, p := range m.Props {
+		names[i] = p.Name
 	}
-	names := propertyNames(props)
 	switch {
 	case len(names) == 2 && names[0] == "quote" && names[1] == "value":
 	case len(names) == 3 && names[0] == "quote" && names[1] == "page" && names[2] == "value":
@@ -59,42 +60,39 @@ func quoteWrapper(sch map[string]any) (value map[string]any, paged, ok bool) {
 	default:
 		return nil, false, false
 	}
-	value, _ = props["value"].(map[string]any)
-	return value, paged, true
+	return m.Prop("value"), paged, true
 }
 
 // quoted answers a wrapper: the value (projected, or invented when v is
 // absent) with the line quoted for it.
-func (s *simulator) quoted(v any, valueSchema map[string]any, paged, invented bool, depth int) any {
-	var val any
+func (s *simulator) quoted(v any, valueSchema *schema.Model, paged, invented bool, depth int) ojson.Value {
+	var val ojson.Value
 	if invented {
 		val = s.invent(valueSchema, depth+1)
 	} else {
 		val = s.project(v, valueSchema, depth+1)
 	}
-	var quote, page any
-	if val != nil && !invented {
+	var quote, page ojson.Value
+	if val.Kind != ojson.Null && !invented {
 		if l, ok := s.cite(val); ok {
-			quote, page = l.text, l.page
+			quote, page = ojson.Str(l.text), number(float64(l.page))
 		}
 	}
-	out := object{{"quote", quote}}
+	out := ojson.Obj(ojson.Member{Key: "quote", Value: quote})
 	if paged {
-		if quote == nil {
-			page = nil
+		if quote.Kind == ojson.Null {
+			page = ojson.Value{}
 		}
-		out = append(out, field{"page", page})
+		out.Members = append(out.Members, ojson.Member{Key: "page", Value: page})
 	}
-	return append(out, field{"value", val})
+	out.Members = append(out.Members, ojson.Member{Key: "value", Value: val})
+	return out
 }
 
 // cite finds the line that states val, or the line with the number
 // nearest to it.
-func (s *simulator) cite(val any) (docLine, bool) {
-	raw, err := json.Marshal(val)
-	if err != nil {
-		return docLine{}, false
-	}
+func (s *simulator) cite(val ojson.Value) (docLine, bool) {
+	raw := ojson.Append(nil, &val)
 	if l := s.last; l != nil && !namesOther(s, raw) {
 		if ok, _ := evidence.Supports(l.text, raw); ok {
 			return *l, true // the line of the previous field: a table row
@@ -116,7 +114,7 @@ func (s *simulator) cite(val any) (docLine, bool) {
 		s.last = first
 		return *first, true
 	}
-	f, isNum := val.(float64)
+	f, isNum := val.Float()
 	if !isNum {
 		return docLine{}, false
 	}

@@ -13,6 +13,8 @@ import (
 
 	"github.com/seed0611af48/quarry/extract"
 	"github.com/seed0611af48/quarry/extract/extracttest"
+	"github.com/seed0611af48/quarry/internal/ojson"
+	"github.com/seed0611af48/quarry/schema"
 )
 
 // Doc identifies a document to the simulated model: where it came from, and
@@ -56,7 +58,7 @@ type Model struct {
 // parsedSchema is a request schema, parsed once for all its requests.
 type parsedSchema struct {
 	sim  *simulator
-	root map[string]any
+	root *schema.Model
 }
 
 // maxSchemas bounds the parsed schemas a Model keeps.
@@ -101,18 +103,18 @@ func (r *routed) NewStreaming(ctx context.Context, body responses.ResponseNewPar
 }
 
 // parsed returns the request schema parsed, parsing it on its first use.
-func (m *Model) parsed(schema []byte) *parsedSchema {
+func (m *Model) parsed(schemaJSON []byte) *parsedSchema {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if p, ok := m.schemas[string(schema)]; ok {
+	if p, ok := m.schemas[string(schemaJSON)]; ok {
 		return p
 	}
-	sim, root := newSimulator(schema)
+	sim, root := newSimulator(schemaJSON)
 	p := &parsedSchema{sim, root}
 	if len(m.schemas) >= maxSchemas {
 		clear(m.schemas)
 	}
-	m.schemas[string(schema)] = p
+	m.schemas[string(schemaJSON)] = p
 	return p
 }
 
@@ -133,7 +135,7 @@ func (m *Model) answer(r *extracttest.Request) extracttest.Reply {
 			d = v.(Doc)
 		}
 	}
-	var value any
+	var value ojson.Value
 	if m.opts.Expected != nil {
 		if b, ok := m.opts.Expected(d); ok {
 			var expected any
@@ -142,7 +144,7 @@ func (m *Model) answer(r *extracttest.Request) extracttest.Reply {
 			}
 		}
 	}
-	if value == nil {
+	if value.Kind == ojson.Null {
 		value = sim.invent(p.root, 0)
 	}
 	out, _ := json.Marshal(value)

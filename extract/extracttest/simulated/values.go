@@ -1,398 +1,344 @@
 package simulated
 
 import (
-	"bytes"
-	"encoding/json"
+	"maps"
 	"math"
-	"reflect"
 	"regexp"
 	"regexp/syntax"
-	"sort"
+	"slices"
+	"strconv"
 	"strings"
+
+	"github.com/seed0611af48/quarry/internal/ojson"
+	"github.com/seed0611af48/quarry/schema"
 )
 
 // simulator fills in values that satisfy a strict JSON Schema: the built-in
 // simulated model answers with the expected answer of a sample document,
 // projected onto the schema of the run, and with made-up values for whatever
-// the expected answer lacks.
+// the expected answer lacks. It reads the schema through schema.ParseModel
+// and writes ordered values (ojson.Value), keys in schema order as a model
+// writes them.
 type simulator struct {
-	defs  map[string]any
 	lines []docLine // the document's lines, quoted with --evidence (evidence.go)
 	key   string    // the property being projected
 	last  *docLine  // the line quoted last
 }
 
-// object is a JSON object that keeps its keys in schema order, as a model
-// writes them.
-type object []field
-
-type field struct {
-	key   string
-	value any
-}
-
-func (o object) MarshalJSON() ([]byte, error) {
-	b := []byte{'{'}
-	for i, f := range o {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		k, _ := json.Marshal(f.key)
-		v, err := json.Marshal(f.value)
-		if err != nil {
-			return nil, err
-		}
-		b = append(append(append(b, k...), ':'), v...)
-	}
-	return append(b, '}'), nil
-}
-
-// propertyOrder lists an object schema's property names in document order,
-// recorded by decodeOrdered under the key orderKey.
-const orderKey = "\x00order"
-
-// decodeOrdered decodes JSON like encoding/json into map[string]any, and
-// records each object's key order under orderKey.
-func decodeOrdered(dec *json.Decoder) (any, error) {
-	tok, err := dec.Token()
+// newSimulator reads the request schema. A schema that cannot be read
+// (not a JSON object) is an empty Model, for which the simulator answers
+// null.
+func newSimulator(schemaJSON []byte) (*simulator, *schema.Model) {
+	root, err := schema.ParseModel(schemaJSON)
 	if err != nil {
-		return nil, err
+		root = &schema.Model{}
 	}
-	switch t := tok.(type) {
-	case json.Delim:
-		switch t {
-		case '{':
-			m := map[string]any{}
-			var order []string
-			for dec.More() {
-				kt, err := dec.Token()
-				if err != nil {
-					return nil, err
-				}
-				k, _ := kt.(string)
-				v, err := decodeOrdered(dec)
-				if err != nil {
-					return nil, err
-				}
-				m[k] = v
-				order = append(order, k)
-			}
-			if _, err := dec.Token(); err != nil {
-				return nil, err
-			}
-			m[orderKey] = order
-			return m, nil
-		case '[':
-			var a []any
-			for dec.More() {
-				v, err := decodeOrdered(dec)
-				if err != nil {
-					return nil, err
-				}
-				a = append(a, v)
-			}
-			if _, err := dec.Token(); err != nil {
-				return nil, err
-			}
-			return a, nil
-		}
-	case json.Number:
-		f, _ := t.Float64()
-		return f, nil
-	}
-	return tok, nil
+	return &simulator{}, root
 }
 
-func propertyNames(props map[string]any) []string {
-	if order, ok := props[orderKey].([]string); ok {
-		return order
-	}
-	var names []string
-	for k := range props {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	return names
-}
-
-func newSimulator(schemaJSON []byte) (*simulator, map[string]any) {
-	dec := json.NewDecoder(bytes.NewReader(schemaJSON))
-	dec.UseNumber()
-	v, _ := decodeOrdered(dec)
-	root, _ := v.(map[string]any)
-	s := &simulator{defs: map[string]any{}}
-	for _, k := range []string{"$defs", "definitions"} {
-		if d, ok := root[k].(map[string]any); ok {
-			for name, v := range d {
-				s.defs["#/"+k+"/"+name] = v
-			}
-		}
-	}
-	s.defs["#"] = root
-	return s, root
-}
-
-func (s *simulator) resolve(sch map[string]any) map[string]any {
-	for i := 0; i < 16; i++ {
-		ref, ok := sch["$ref"].(string)
-		if !ok {
-			return sch
-		}
-		next, ok := s.defs[ref].(map[string]any)
-		if !ok {
-			return sch
-		}
-		sch = next
-	}
-	return sch
-}
-
-// types lists the schema's types; nullable reports a "null" among them.
-func types(sch map[string]any) (ts []string, nullable bool) {
-	switch t := sch["type"].(type) {
-	case string:
-		ts = []string{t}
-	case []any:
-		for _, x := range t {
-			if s, ok := x.(string); ok {
-				ts = append(ts, s)
-			}
-		}
-	}
-	out := ts[:0]
-	for _, t := range ts {
-		if t == "null" {
-			nullable = true
-			continue
-		}
-		out = append(out, t)
-	}
-	return out, nullable
-}
-
-// project keeps what v has that fits sch and invents the rest.
-func (s *simulator) project(v any, sch map[string]any, depth int) any {
-	sch = s.resolve(sch)
-	if vs, paged, ok := quoteWrapper(sch); ok {
+// project keeps what v (an expected answer decoded by encoding/json) has
+// that fits m and invents the rest.
+func (s *simulator) project(v any, m *schema.Model, depth int) ojson.Value {
+	m = m.Resolve()
+	if vs, paged, ok := quoteWrapper(m); ok {
 		return s.quoted(v, vs, paged, false, depth)
 	}
-	if c, ok := sch["const"]; ok {
-		return plain(c)
+	if c := m.Keywords.Get("const"); c != nil {
+		return plain(*c)
 	}
-	if alts, ok := sch["anyOf"].([]any); ok {
-		if v == nil {
-			for _, a := range alts {
-				if m, ok := a.(map[string]any); ok && m["type"] == "null" {
-					return nil
-				}
-			}
+	if m.Alts != nil && m.Keywords.Has("anyOf") {
+		if v == nil && m.Nullable {
+			return ojson.Value{}
 		}
-		for _, a := range alts {
-			if m, ok := a.(map[string]any); ok {
-				m = s.resolve(m)
-				if m["type"] != "null" {
-					return s.project(v, m, depth)
-				}
-			}
+		if len(m.Alts) > 0 {
+			return s.project(v, m.Alts[0], depth)
 		}
 	}
-	ts, nullable := types(sch)
 	if v == nil {
-		if nullable {
-			return nil
+		if m.Nullable {
+			return ojson.Value{}
 		}
-		return s.invent(sch, depth)
+		return s.invent(m, depth)
 	}
-	if enum, ok := sch["enum"].([]any); ok {
-		for _, e := range enum {
-			if reflect.DeepEqual(plain(e), v) {
-				return v
+	if m.Enum != nil {
+		for i := range m.Enum {
+			if equal(&m.Enum[i], v) {
+				return fromAny(v)
 			}
 		}
-		return s.invent(sch, depth)
+		return s.invent(m, depth)
 	}
-	for _, t := range ts {
+	for _, t := range m.Types {
 		switch t {
-		case "object":
-			m, ok := v.(map[string]any)
+		case schema.TypeObject:
+			obj, ok := v.(map[string]any)
 			if !ok {
 				continue
 			}
-			props, _ := sch["properties"].(map[string]any)
-			var out object
-			for _, k := range propertyNames(props) {
-				psm, _ := props[k].(map[string]any)
-				if x, ok := m[k]; ok {
-					s.key = k // the field a quote is cited for (evidence.go)
-					out = append(out, field{k, s.project(x, psm, depth+1)})
+			out := ojson.Obj()
+			for _, p := range m.Props {
+				var pv ojson.Value
+				if x, ok := obj[p.Name]; ok {
+					s.key = p.Name // the field a quote is cited for (evidence.go)
+					pv = s.project(x, p.Schema, depth+1)
 				} else {
-					out = append(out, field{k, s.invent(psm, depth+1)})
+					pv = s.invent(p.Schema, depth+1)
 				}
+				out.Members = append(out.Members, ojson.Member{Key: p.Name, Value: pv})
 			}
 			return out
-		case "array":
+		case schema.TypeArray:
 			a, ok := v.([]any)
 			if !ok {
 				continue
 			}
-			items, _ := sch["items"].(map[string]any)
-			if mx, ok := sch["maxItems"].(float64); ok && len(a) > int(mx) {
+			if mx, ok := m.Keywords.Get("maxItems").Float(); ok && len(a) > int(mx) {
 				a = a[:int(mx)]
 			}
-			out := make([]any, len(a))
+			out := ojson.Value{Kind: ojson.Array, Elems: make([]ojson.Value, len(a))}
 			for i, x := range a {
-				out[i] = s.project(x, items, depth+1)
+				out.Elems[i] = s.project(x, m.Items, depth+1)
 			}
-			if mi, ok := sch["minItems"].(float64); ok {
-				for len(out) < int(mi) {
-					out = append(out, s.invent(items, depth+1))
+			if mi, ok := m.Keywords.Get("minItems").Float(); ok {
+				for len(out.Elems) < int(mi) {
+					out.Elems = append(out.Elems, s.invent(m.Items, depth+1))
 				}
 			}
 			return out
-		case "string":
-			if str, ok := v.(string); ok && matches(sch, str) {
-				return str
+		case schema.TypeString:
+			if str, ok := v.(string); ok && matches(m, str) {
+				return ojson.Str(str)
 			}
-		case "number":
-			if f, ok := v.(float64); ok && inRange(sch, f) {
-				return v
+		case schema.TypeNumber:
+			if f, ok := v.(float64); ok && inRange(m, f) {
+				return number(f)
 			}
-		case "integer":
-			if f, ok := v.(float64); ok && f == math.Trunc(f) && inRange(sch, f) {
-				return v
+		case schema.TypeInteger:
+			if f, ok := v.(float64); ok && f == math.Trunc(f) && inRange(m, f) {
+				return number(f)
 			}
-		case "boolean":
-			if _, ok := v.(bool); ok {
-				return v
+		case schema.TypeBoolean:
+			if b, ok := v.(bool); ok {
+				return ojson.Boolean(b)
 			}
 		}
 	}
-	return s.invent(sch, depth)
+	return s.invent(m, depth)
 }
 
-// invent makes up a value that satisfies sch.
-func (s *simulator) invent(sch map[string]any, depth int) any {
-	sch = s.resolve(sch)
-	if vs, paged, ok := quoteWrapper(sch); ok {
+// invent makes up a value that satisfies m.
+func (s *simulator) invent(m *schema.Model, depth int) ojson.Value {
+	m = m.Resolve()
+	if vs, paged, ok := quoteWrapper(m); ok {
 		return s.quoted(nil, vs, paged, true, depth)
 	}
-	if c, ok := sch["const"]; ok {
-		return plain(c)
+	if c := m.Keywords.Get("const"); c != nil {
+		return plain(*c)
 	}
-	if enum, ok := sch["enum"].([]any); ok && len(enum) > 0 {
-		return plain(enum[0])
+	if len(m.Enum) > 0 {
+		return plain(m.Enum[0])
 	}
-	if alts, ok := sch["anyOf"].([]any); ok && len(alts) > 0 {
-		for _, a := range alts {
-			if m, ok := a.(map[string]any); ok && m["type"] == "null" {
-				return nil
-			}
+	if len(m.Alts) > 0 && m.Keywords.Has("anyOf") {
+		if m.Nullable {
+			return ojson.Value{}
 		}
-		m, _ := alts[0].(map[string]any)
-		return s.invent(m, depth)
+		return s.invent(m.Alts[0], depth)
 	}
-	ts, nullable := types(sch)
-	if nullable && (depth > 0 || len(ts) == 0) {
-		return nil
+	if m.Nullable && (depth > 0 || len(m.Types) == 0) {
+		return ojson.Value{}
 	}
-	if len(ts) == 0 {
-		return nil
+	if len(m.Types) == 0 {
+		return ojson.Value{}
 	}
-	switch ts[0] {
-	case "object":
-		props, _ := sch["properties"].(map[string]any)
-		var out object
-		for _, k := range propertyNames(props) {
-			psm, _ := props[k].(map[string]any)
-			out = append(out, field{k, s.invent(psm, depth+1)})
+	switch t := m.Types[0]; t {
+	case schema.TypeObject:
+		out := ojson.Obj()
+		for _, p := range m.Props {
+			out.Members = append(out.Members, ojson.Member{Key: p.Name, Value: s.invent(p.Schema, depth+1)})
 		}
 		return out
-	case "array":
+	case schema.TypeArray:
 		n := 1
 		if depth > 4 {
 			n = 0
 		}
-		if mi, ok := sch["minItems"].(float64); ok && int(mi) > n {
+		if mi, ok := m.Keywords.Get("minItems").Float(); ok && int(mi) > n {
 			n = int(mi)
 		}
-		items, _ := sch["items"].(map[string]any)
-		out := make([]any, n)
-		for i := range out {
-			out[i] = s.invent(items, depth+1)
+		out := ojson.Value{Kind: ojson.Array, Elems: make([]ojson.Value, n)}
+		for i := range out.Elems {
+			out.Elems[i] = s.invent(m.Items, depth+1)
 		}
 		return out
-	case "string":
-		switch sch["format"] {
+	case schema.TypeString:
+		switch m.Format {
 		case "date":
-			return "2026-01-01"
+			return ojson.Str("2026-01-01")
 		case "date-time":
-			return "2026-01-01T00:00:00Z"
+			return ojson.Str("2026-01-01T00:00:00Z")
 		case "time":
-			return "00:00:00"
+			return ojson.Str("00:00:00")
 		case "email":
-			return "someone@example.com"
+			return ojson.Str("someone@example.com")
 		case "uuid":
-			return "00000000-0000-4000-8000-000000000000"
+			return ojson.Str("00000000-0000-4000-8000-000000000000")
 		case "ipv4":
-			return "192.0.2.1"
+			return ojson.Str("192.0.2.1")
 		case "ipv6":
-			return "2001:db8::1"
+			return ojson.Str("2001:db8::1")
 		case "hostname":
-			return "example.com"
+			return ojson.Str("example.com")
 		case "duration":
-			return "P1D"
+			return ojson.Str("P1D")
 		}
-		if p, ok := sch["pattern"].(string); ok {
-			if str, ok := fromPattern(p); ok {
-				return str
+		if p := m.Keywords.Get("pattern"); p != nil && p.Kind == ojson.String {
+			if str, ok := fromPattern(p.Text); ok {
+				return ojson.Str(str)
 			}
 		}
-		return "simulated"
-	case "integer", "number":
-		return inventNumber(sch, ts[0] == "integer")
-	case "boolean":
-		return false
+		return ojson.Str("simulated")
+	case schema.TypeInteger, schema.TypeNumber:
+		return number(inventNumber(m, t == schema.TypeInteger))
+	case schema.TypeBoolean:
+		return ojson.Boolean(false)
 	}
-	return nil
+	return ojson.Value{}
 }
 
-// plain drops the key order decodeOrdered records, for values taken from
-// the schema (const, enum) and given back as answers.
-func plain(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			if k != orderKey {
-				out[k] = plain(e)
-			}
+// plain is a value taken from the schema (const, enum) as encoding/json
+// would give it back after decoding it into any: numbers through float64,
+// object keys sorted.
+func plain(v ojson.Value) ojson.Value {
+	switch v.Kind {
+	case ojson.Number:
+		f, _ := strconv.ParseFloat(v.Text, 64)
+		return number(f)
+	case ojson.Array:
+		out := ojson.Value{Kind: ojson.Array, Elems: make([]ojson.Value, len(v.Elems))}
+		for i, e := range v.Elems {
+			out.Elems[i] = plain(e)
 		}
 		return out
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = plain(e)
+	case ojson.Object:
+		byKey := map[string]ojson.Value{}
+		for _, m := range v.Members {
+			byKey[m.Key] = m.Value
+		}
+		out := ojson.Obj()
+		for _, k := range slices.Sorted(maps.Keys(byKey)) {
+			out.Members = append(out.Members, ojson.Member{Key: k, Value: plain(byKey[k])})
 		}
 		return out
 	}
+	v.Raw = nil
 	return v
 }
 
+// fromAny converts a value decoded by encoding/json into any.
+func fromAny(v any) ojson.Value {
+	switch x := v.(type) {
+	case string:
+		return ojson.Str(x)
+	case float64:
+		return number(x)
+	case bool:
+		return ojson.Boolean(x)
+	case []any:
+		out := ojson.Value{Kind: ojson.Array, Elems: make([]ojson.Value, len(x))}
+		for i, e := range x {
+			out.Elems[i] = fromAny(e)
+		}
+		return out
+	case map[string]any:
+		out := ojson.Obj()
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			out.Members = append(out.Members, ojson.Member{Key: k, Value: fromAny(x[k])})
+		}
+		return out
+	}
+	return ojson.Value{}
+}
+
+// equal reports whether the schema's value e (an enum value) is v, as
+// reflect.DeepEqual compares what encoding/json decodes.
+func equal(e *ojson.Value, v any) bool {
+	switch e.Kind {
+	case ojson.Null:
+		return v == nil
+	case ojson.Bool:
+		b, ok := v.(bool)
+		return ok && b == e.True()
+	case ojson.Number:
+		f, ok := v.(float64)
+		g, err := strconv.ParseFloat(e.Text, 64)
+		return ok && err == nil && f == g
+	case ojson.String:
+		s, ok := v.(string)
+		return ok && s == e.Text
+	case ojson.Array:
+		a, ok := v.([]any)
+		if !ok || len(a) != len(e.Elems) {
+			return false
+		}
+		for i := range a {
+			if !equal(&e.Elems[i], a[i]) {
+				return false
+			}
+		}
+		return true
+	default:
+		o, ok := v.(map[string]any)
+		if !ok {
+			return false
+		}
+		keys := map[string]bool{}
+		for i := range e.Members {
+			keys[e.Members[i].Key] = true
+		}
+		if len(keys) != len(o) {
+			return false
+		}
+		for k := range keys {
+			x, ok := o[k]
+			if !ok || !equal(e.Get(k), x) {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+// number writes f as encoding/json does.
+func number(f float64) ojson.Value {
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b := strconv.AppendFloat(nil, f, format, -1, 64)
+	if format == 'e' { // clean up e-09 to e-9
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return ojson.Num(string(b))
+}
+
 // inRange reports whether f meets the schema's numeric bounds and multipleOf.
-func inRange(sch map[string]any, f float64) bool {
-	if m, ok := sch["minimum"].(float64); ok && f < m {
+func inRange(m *schema.Model, f float64) bool {
+	if m, ok := m.Keywords.Get("minimum").Float(); ok && f < m {
 		return false
 	}
-	if m, ok := sch["exclusiveMinimum"].(float64); ok && f <= m {
+	if m, ok := m.Keywords.Get("exclusiveMinimum").Float(); ok && f <= m {
 		return false
 	}
-	if m, ok := sch["maximum"].(float64); ok && f > m {
+	if m, ok := m.Keywords.Get("maximum").Float(); ok && f > m {
 		return false
 	}
-	if m, ok := sch["exclusiveMaximum"].(float64); ok && f >= m {
+	if m, ok := m.Keywords.Get("exclusiveMaximum").Float(); ok && f >= m {
 		return false
 	}
-	if m, ok := sch["multipleOf"].(float64); ok && m > 0 {
+	if m, ok := m.Keywords.Get("multipleOf").Float(); ok && m > 0 {
 		q := f / m
 		return math.Abs(q-math.Round(q)) < 1e-9
 	}
@@ -401,19 +347,19 @@ func inRange(sch map[string]any, f float64) bool {
 
 // inventNumber picks a number the schema accepts: 1, or the smallest
 // multiple of the step (multipleOf, 1 for integers) within the bounds.
-func inventNumber(sch map[string]any, integer bool) float64 {
+func inventNumber(m *schema.Model, integer bool) float64 {
 	step := 0.0
 	if integer {
 		step = 1
 	}
-	if m, ok := sch["multipleOf"].(float64); ok && m > 0 {
+	if m, ok := m.Keywords.Get("multipleOf").Float(); ok && m > 0 {
 		step = m
 	}
 	lo, loEx := math.Inf(-1), false
-	if m, ok := sch["minimum"].(float64); ok {
+	if m, ok := m.Keywords.Get("minimum").Float(); ok {
 		lo = m
 	}
-	if m, ok := sch["exclusiveMinimum"].(float64); ok && m >= lo {
+	if m, ok := m.Keywords.Get("exclusiveMinimum").Float(); ok && m >= lo {
 		lo, loEx = m, true
 	}
 	n := max(1, lo)
@@ -429,13 +375,13 @@ func inventNumber(sch map[string]any, integer bool) float64 {
 			n += step
 		}
 	}
-	if hi, ok := sch["maximum"].(float64); ok && n > hi {
+	if hi, ok := m.Keywords.Get("maximum").Float(); ok && n > hi {
 		n = hi
 		if step > 0 {
 			n = math.Floor(hi/step) * step
 		}
 	}
-	if hi, ok := sch["exclusiveMaximum"].(float64); ok && n >= hi {
+	if hi, ok := m.Keywords.Get("exclusiveMaximum").Float(); ok && n >= hi {
 		n = hi - 1
 		if step > 0 {
 			n = (math.Ceil(hi/step) - 1) * step
@@ -445,12 +391,12 @@ func inventNumber(sch map[string]any, integer bool) float64 {
 }
 
 // matches reports whether str matches the schema's pattern, if any.
-func matches(sch map[string]any, str string) bool {
-	p, ok := sch["pattern"].(string)
-	if !ok {
+func matches(m *schema.Model, str string) bool {
+	p := m.Keywords.Get("pattern")
+	if p == nil || p.Kind != ojson.String {
 		return true
 	}
-	re, err := regexp.Compile(p)
+	re, err := regexp.Compile(p.Text)
 	return err != nil || re.MatchString(str)
 }
 
