@@ -136,7 +136,7 @@ func addJobFlags(fl *pflag.FlagSet, f *runFlags) {
 	fl.IntVarP(&f.concurrency, "concurrency", "c", 8, "documents in flight at once")
 	fl.IntVar(&f.rpm, "rpm", 0, "requests per minute (0: adapt to the server's limits)")
 	fl.IntVar(&f.tpm, "tpm", 0, "tokens per minute (0: adapt to the server's limits)")
-	fl.IntVar(&f.maxAttempts, "max-attempts", 3, "requests per document, re-asks included")
+	fl.IntVar(&f.maxAttempts, "max-attempts", extract.DefaultMaxAttempts, "requests per document, re-asks included")
 	fl.IntVar(&f.maxRetries, "max-retries", 2, "transport retries per request (429, 5xx, connection errors)")
 	fl.StringVar(&f.reasoningEffort, "reasoning-effort", "", "reasoning effort for reasoning models: minimal, low, medium, high")
 	fl.Int64Var(&f.maxOutputTokens, "max-output-tokens", 0, "limit per answer, reasoning included (0: none)")
