@@ -97,6 +97,58 @@ func (r *runner) run(ctx context.Context, src iter.Seq[pipeline.Document]) (pipe
 // rounds resumes what the ledger holds, then runs rounds until every
 // document has its outcome.
 func (r *runner) rounds(ctx context.Context, src iter.Seq[pipeline.Document]) error {
+	if err := r.resume(ctx); err != nil {
+		return err
+	}
+	for done := 0; ; done++ {
+		var res *results
+		if len(r.parts) > 0 {
+			if err := r.wait(ctx); err != nil {
+				return err
+			}
+			var err error
+			if res, err = r.fetch(ctx); err != nil {
+				res.close()
+				return err
+			}
+		}
+		var w *writer
+		if done < r.opts.MaxRounds {
+			w = newWriter(r.opts.TempDir, r.round+1, r.opts.MaxRequests, r.opts.MaxFileBytes)
+		}
+		r.estimate = 0
+		err := r.scan(ctx, src, res, done == 0, w)
+		res.close()
+		if err == nil {
+			err = r.finishParts()
+		}
+		if err != nil {
+			if w != nil {
+				w.remove()
+			}
+			return err
+		}
+		if w == nil {
+			return nil
+		}
+		files, err := w.finish()
+		if err == nil && len(files) > 0 {
+			r.round++
+			if err = r.reserve(files); err == nil {
+				err = r.submit(ctx, files)
+			}
+		}
+		w.remove()
+		if err != nil || len(files) == 0 {
+			return err
+		}
+	}
+}
+
+// resume reads the batch events of the ledger: the call states of
+// documents being re-asked, and the batches to poll (or to submit, when a
+// kill fell between the upload and the batch creation).
+func (r *runner) resume(ctx context.Context) error {
 	j, err := readJournal(r.job.Ledger.Dir(), r.job.Fingerprint)
 	if err != nil {
 		return err
@@ -120,67 +172,25 @@ func (r *runner) rounds(ctx context.Context, src iter.Seq[pipeline.Document]) er
 			// nothing and expires after 30 days).
 		}
 	}
-	first := true
-	for done := 0; ; done++ {
-		var res *results
-		if len(r.parts) > 0 {
-			if err := r.wait(ctx); err != nil {
-				return err
-			}
-			if res, err = r.fetch(ctx); err != nil {
-				res.close()
-				return err
-			}
-		}
-		var w *writer
-		if done < r.opts.MaxRounds {
-			w = newWriter(r.opts.TempDir, r.round+1, r.opts.MaxRequests, r.opts.MaxFileBytes)
-		}
-		r.estimate = 0
-		err := r.scan(ctx, src, res, first, w)
-		res.close()
-		if err != nil {
-			if w != nil {
-				w.remove()
-			}
-			return err
-		}
-		first = false
-		if err := r.finishParts(); err != nil {
-			if w != nil {
-				w.remove()
-			}
-			return err
-		}
-		if w == nil {
-			return nil
-		}
-		files, err := w.finish()
-		if err != nil {
-			w.remove()
-			return err
-		}
-		if len(files) == 0 {
-			return nil
-		}
-		r.round++
-		if b := r.opts.Budget; b != nil {
-			if !b.Reserve(r.estimate) {
-				w.remove()
-				n := 0
-				for _, f := range files {
-					n += f.n
-				}
-				return &BudgetError{Round: r.round, Requests: n, Estimate: r.estimate, Spent: b.Spent(), Limit: b.Limit()}
-			}
-			r.reserved = r.estimate
-		}
-		err = r.submit(ctx, files)
-		w.remove()
-		if err != nil {
-			return err
-		}
+	return nil
+}
+
+// reserve takes the estimated cost of the round about to be uploaded from
+// the budget, if there is one.
+func (r *runner) reserve(files []*inputFile) error {
+	b := r.opts.Budget
+	if b == nil {
+		return nil
 	}
+	if !b.Reserve(r.estimate) {
+		n := 0
+		for _, f := range files {
+			n += f.n
+		}
+		return &BudgetError{Round: r.round, Requests: n, Estimate: r.estimate, Spent: b.Spent(), Limit: b.Limit()}
+	}
+	r.reserved = r.estimate
+	return nil
 }
 
 // scan reads src once: it emits the outcomes of skipped and unreadable

@@ -17,18 +17,20 @@ import (
 //	e, err := pipeline.Begin(opts)
 //	for each document, numbered seq from 0:
 //		o, done := e.Outcome(seq, &doc)
+//		var res *pipeline.Result // nil when done
 //		if !done {
-//			res := work(doc)   // what the executor does
-//			e.Bind(o, &res)
+//			r := work(doc)      // what the executor does
+//			res = &r
+//			e.Bind(o, res)
 //		}
-//		e.Record(o)            // into the ledger, in any order
-//		e.Emit(o, &res)        // to the sinks, in the order they should see
+//		e.Record(o)             // into the ledger, as soon as it is known
+//		e.Emit(o, res)          // to the sinks, in the order they should see
 //	totals, err := e.End(runErr)
 //
 // Outcome and Bind may be called from several goroutines at once; Record
-// and Emit from one goroutine at a time. Begin and End use these fields of
+// and Emit from one goroutine at a time. An Execution uses these fields of
 // [Options]: Ledger, Fingerprint, RetryFailed, Sinks, Info, Progress, Total,
-// Limit, Clock and Logger.
+// Limit, Clock and Logger; the others are Run's.
 type Execution struct {
 	opts     Options
 	info     RunInfo
