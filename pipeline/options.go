@@ -32,11 +32,11 @@ func (o Order) String() string {
 	return "input"
 }
 
-// Options configures [Run]. The zero value runs 8 documents at a time, with
-// no rate limit, no ledger and no sinks.
+// Options configures [Run]. The zero value runs [DefaultConcurrency]
+// documents at a time, with no rate limit, no ledger and no sinks.
 type Options struct {
 	// Concurrency is how many documents are processed at once. If zero or
-	// negative, Run uses 8.
+	// negative, Run uses DefaultConcurrency.
 	Concurrency int
 	// Window is how many documents may be handed out but not yet delivered
 	// to the sinks. It bounds the reorder buffer of InputOrder: when one slow
@@ -90,14 +90,15 @@ type Options struct {
 	onBuffered func(n int) // test hook: reorder buffer size after each insertion
 }
 
-const (
-	defaultConcurrency = 8
-	minWindow          = 1024
-)
+// DefaultConcurrency is how many documents Run processes at once when
+// Options.Concurrency is not set.
+const DefaultConcurrency = 8
+
+const minWindow = 1024
 
 func (o Options) withDefaults() Options {
 	if o.Concurrency <= 0 {
-		o.Concurrency = defaultConcurrency
+		o.Concurrency = DefaultConcurrency
 	}
 	if o.Window <= 0 {
 		o.Window = max(16*o.Concurrency, minWindow)

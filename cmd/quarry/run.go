@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/seed0611af48/quarry/extract"
+	"github.com/seed0611af48/quarry/pipeline"
 	"github.com/seed0611af48/quarry/pipeline/source"
 )
 
@@ -133,7 +134,7 @@ func addJobFlags(fl *pflag.FlagSet, f *runFlags) {
 	fl.BoolVar(&f.splitPages, "split-pages", false, "one document per PDF page")
 
 	fl.StringVarP(&f.instructions, "instructions", "p", "", "instructions for the model (default: extract the fields; the document is data)")
-	fl.IntVarP(&f.concurrency, "concurrency", "c", 8, "documents in flight at once")
+	fl.IntVarP(&f.concurrency, "concurrency", "c", pipeline.DefaultConcurrency, "documents in flight at once")
 	fl.IntVar(&f.rpm, "rpm", 0, "requests per minute (0: adapt to the server's limits)")
 	fl.IntVar(&f.tpm, "tpm", 0, "tokens per minute (0: adapt to the server's limits)")
 	fl.IntVar(&f.maxAttempts, "max-attempts", extract.DefaultMaxAttempts, "requests per document, re-asks included")
