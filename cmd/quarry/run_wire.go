@@ -139,8 +139,9 @@ func newExtractor(f *runFlags) *extract.Extractor {
 }
 
 // requestOptions are the HTTP options of every request: retries, timeout,
-// a connection per worker, and either the simulated model (started here, and
-// closed with the job) or the API with the key and --base-url.
+// a connection per worker, and either the simulated model (started here,
+// closed with the job, and reached in memory) or the API with the key and
+// --base-url.
 func (a *app) requestOptions(f *runFlags, j *job, key string) []option.RequestOption {
 	// Keep a connection per worker alive: the default transport keeps only 2
 	// idle per host, so 8+ workers would re-dial (and re-handshake TLS) constantly.
@@ -155,10 +156,12 @@ func (a *app) requestOptions(f *runFlags, j *job, key string) []option.RequestOp
 		opts = append(opts, option.WithRequestTimeout(timeout))
 	}
 	if j.simulated {
+		// The simulated model runs in this process: requests reach it in
+		// memory, in the same wire format, without a loopback socket.
 		srv := simulated.New(simulated.Options{Expected: expectedAnswers(a.log)})
 		j.sim = srv
 		j.cleanup = append(j.cleanup, srv.Close)
-		return append(opts, option.WithBaseURL(srv.URL), option.WithAPIKey("simulated"))
+		return append(opts, option.WithHTTPClient(srv.HTTPClient()), option.WithBaseURL(srv.URL), option.WithAPIKey("simulated"))
 	}
 	if key != "" {
 		opts = append(opts, option.WithAPIKey(key))

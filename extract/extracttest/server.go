@@ -30,10 +30,12 @@ type Server struct {
 	// option.WithBaseURL.
 	URL string
 
-	handler Handler
-	srv     *httptest.Server
-	done    chan struct{}
-	once    sync.Once
+	handler  Handler
+	http     http.Handler // every route; srv and HTTPClient serve it
+	srv      *httptest.Server
+	handlers sync.WaitGroup // requests served in memory (HTTPClient)
+	done     chan struct{}
+	once     sync.Once
 
 	mu        sync.Mutex
 	queue     []Reply
@@ -71,12 +73,13 @@ func NewServer(h Handler) *Server {
 		writeError(w, http.StatusNotFound, "invalid_request_error", "", "",
 			fmt.Sprintf("Invalid URL (%s %s)", r.Method, r.URL.Path))
 	})
-	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.http = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		req, perr := s.record(r)
 		ctx := context.WithValue(r.Context(), requestKey{}, &recorded{req: req, err: perr})
 		w.Header().Set("X-Request-Id", newID("req_", 16))
 		mux.ServeHTTP(w, r.WithContext(ctx))
-	}))
+	})
+	s.srv = httptest.NewServer(s.http)
 	s.URL = s.srv.URL + "/v1"
 	return s
 }
@@ -87,6 +90,7 @@ func (s *Server) Close() {
 	s.once.Do(func() {
 		close(s.done)
 		s.srv.Close()
+		s.handlers.Wait()
 	})
 }
 
