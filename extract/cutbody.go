@@ -30,7 +30,8 @@ import (
 //     option.WithMaxRetries, counted in Result.Requests).
 //
 // Only non-streamed JSON answers to POST …/responses are read this way;
-// streams (text/event-stream) and error statuses pass untouched.
+// streams (text/event-stream) and error statuses pass untouched. An answer
+// read whole goes on without the fields that repeat the request (echo.go).
 
 // CutBodyError is a 200 answer whose body ended before its Content-Length.
 type CutBodyError struct {
@@ -66,7 +67,9 @@ func (c *requestCounter) guardMiddleware(r *http.Request, next option.Middleware
 	body, rerr := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if rerr == nil {
+		body = dropEcho(body) // see echo.go
 		resp.Body = io.NopCloser(bytes.NewReader(body))
+		resp.ContentLength = int64(len(body))
 		return resp, nil
 	}
 	if err := r.Context().Err(); err != nil {
