@@ -3,6 +3,9 @@ package batch
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -63,5 +66,38 @@ func TestRunKilledAfterCreate(t *testing.T) {
 		if o.Status != pipeline.StatusOK {
 			t.Errorf("%s: %s", o.ID, o.Status)
 		}
+	}
+}
+
+// TestRunUnreadableRecord: a recorded line that cannot be read back is
+// extracted again, and its answer, read in the next round, is delivered
+// and recorded (the later rounds look at the documents in flight, not at
+// the ledger, which lists the document as recorded).
+func TestRunUnreadableRecord(t *testing.T) {
+	f := newFixture(t, handler(nil))
+	var target pipeline.Document
+	for d := range docs(10) {
+		if d.ID == "doc-0003" {
+			target = d
+		}
+	}
+	line := fmt.Sprintf(`{"id":"doc-0003","hash":%q,"fingerprint":"fp-1","status":"ok","usage":"not an object"}`+"\n", target.Hash())
+	if err := os.WriteFile(filepath.Join(f.dir, pipeline.LedgerFile), []byte(line), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sink, tot, err := f.run(t, t.Context(), docs(10), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := byID(t, sink.outcomes())
+	if len(got) != 10 || got["doc-0003"].Status != pipeline.StatusOK || tot.ByStatus[pipeline.StatusOK] != 10 {
+		t.Errorf("%d outcomes, doc-0003 %q, totals %v; want 10, all ok", len(got), got["doc-0003"].Status, tot.ByStatus)
+	}
+	sink, _, err = f.run(t, t.Context(), docs(10), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := byID(t, sink.outcomes())["doc-0003"]; o.Status != pipeline.StatusSkipped || o.EarlierStatus != pipeline.StatusOK {
+		t.Errorf("second run: doc-0003 %s (earlier %s), want skipped, recorded ok", o.Status, o.EarlierStatus)
 	}
 }
