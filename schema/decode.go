@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/seed0611af48/quarry/internal/ojson"
 )
 
 // Decode decodes the JSON answer data into v, a non-nil pointer, strictly:
@@ -41,8 +43,7 @@ func Decode(data []byte, v any) error {
 // type in errors.
 func decode(data []byte, v any, typ reflect.Type) error {
 	derr := &DecodeError{Type: typ}
-	p := decParser{data: data}
-	root, err := p.parse()
+	root, err := ojson.Options{KeepDuplicates: true}.Parse(data)
 	if err != nil {
 		msg := err.Error()
 		var raw json.RawMessage
@@ -116,14 +117,14 @@ func (d *decState) fail(msg, allowed string) {
 	d.errs.Errors = append(d.errs.Errors, &FieldError{Pointer: ptr.String(), Field: field, Message: msg, Allowed: allowed})
 }
 
-func (d *decState) wrongType(v *decValue, want string) {
-	d.fail("must be "+want+", not "+v.kindName(), "")
+func (d *decState) wrongType(v *ojson.Value, want string) {
+	d.fail("must be "+want+", not "+v.Kind.String(), "")
 }
 
 // value checks v against Go type t. nullable says whether null is allowed
 // here; quoted is the ",string" option of the field.
-func (d *decState) value(v *decValue, t reflect.Type, nullable, quoted bool) {
-	if v.kind == decNull {
+func (d *decState) value(v *ojson.Value, t reflect.Type, nullable, quoted bool) {
+	if v.Kind == ojson.Null {
 		if !nullable {
 			d.fail("must not be null", "")
 		}
@@ -136,12 +137,12 @@ func (d *decState) value(v *decValue, t reflect.Type, nullable, quoted bool) {
 		d.unmarshaler(v, t)
 		return
 	case pt.Implements(reflTextUnmarshaler):
-		if v.kind != decString {
+		if v.Kind != ojson.String {
 			d.wrongType(v, "a string")
 			return
 		}
 		if err := decCall(func() error {
-			return reflect.New(t).Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(v.str))
+			return reflect.New(t).Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(v.Text))
 		}); err != nil {
 			d.fail("invalid value: "+err.Error(), "")
 		}
@@ -153,35 +154,35 @@ func (d *decState) value(v *decValue, t reflect.Type, nullable, quoted bool) {
 	}
 	switch t.Kind() {
 	case reflect.Bool:
-		if v.kind != decBool {
+		if v.Kind != ojson.Bool {
 			d.wrongType(v, "a boolean")
 		}
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		if v.kind != decNumber {
+		if v.Kind != ojson.Number {
 			d.wrongType(v, "an integer")
 			return
 		}
-		if _, err := strconv.ParseInt(v.str, 10, t.Bits()); err != nil {
-			d.badInteger(v.str, t, false)
+		if _, err := strconv.ParseInt(v.Text, 10, t.Bits()); err != nil {
+			d.badInteger(v.Text, t, false)
 		}
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		if v.kind != decNumber {
+		if v.Kind != ojson.Number {
 			d.wrongType(v, "an integer")
 			return
 		}
-		if _, err := strconv.ParseUint(v.str, 10, t.Bits()); err != nil {
-			d.badInteger(v.str, t, true)
+		if _, err := strconv.ParseUint(v.Text, 10, t.Bits()); err != nil {
+			d.badInteger(v.Text, t, true)
 		}
 	case reflect.Float32, reflect.Float64:
-		if v.kind != decNumber {
+		if v.Kind != ojson.Number {
 			d.wrongType(v, "a number")
 			return
 		}
-		if _, err := strconv.ParseFloat(v.str, t.Bits()); err != nil {
-			d.fail(fmt.Sprintf("%s is out of range for %s", v.str, t.Kind()), "")
+		if _, err := strconv.ParseFloat(v.Text, t.Bits()); err != nil {
+			d.fail(fmt.Sprintf("%s is out of range for %s", v.Text, t.Kind()), "")
 		}
 	case reflect.String:
-		if v.kind != decString {
+		if v.Kind != ojson.String {
 			d.wrongType(v, "a string")
 		}
 	case reflect.Interface:
@@ -190,35 +191,35 @@ func (d *decState) value(v *decValue, t reflect.Type, nullable, quoted bool) {
 		}
 	case reflect.Slice:
 		if t.Elem().Kind() == reflect.Uint8 {
-			if v.kind != decString {
+			if v.Kind != ojson.String {
 				d.wrongType(v, "a base64 string")
-			} else if _, err := base64.StdEncoding.DecodeString(v.str); err != nil {
+			} else if _, err := base64.StdEncoding.DecodeString(v.Text); err != nil {
 				d.fail("must be base64-encoded: "+err.Error(), "")
 			}
 			return
 		}
-		if v.kind != decArray {
+		if v.Kind != ojson.Array {
 			d.wrongType(v, "an array")
 			return
 		}
-		d.elems(v.elems, t.Elem())
+		d.elems(v.Elems, t.Elem())
 	case reflect.Array:
-		if v.kind != decArray {
+		if v.Kind != ojson.Array {
 			d.wrongType(v, "an array")
 			return
 		}
-		if len(v.elems) != t.Len() {
-			d.fail(fmt.Sprintf("must have exactly %d items, not %d", t.Len(), len(v.elems)), "")
+		if len(v.Elems) != t.Len() {
+			d.fail(fmt.Sprintf("must have exactly %d items, not %d", t.Len(), len(v.Elems)), "")
 		}
-		d.elems(v.elems[:min(len(v.elems), t.Len())], t.Elem())
+		d.elems(v.Elems[:min(len(v.Elems), t.Len())], t.Elem())
 	case reflect.Struct:
-		if v.kind != decObject {
+		if v.Kind != ojson.Object {
 			d.wrongType(v, "an object")
 			return
 		}
 		d.object(v, t)
 	case reflect.Map:
-		if v.kind != decObject {
+		if v.Kind != ojson.Object {
 			d.wrongType(v, "an object")
 			return
 		}
@@ -228,7 +229,7 @@ func (d *decState) value(v *decValue, t reflect.Type, nullable, quoted bool) {
 	}
 }
 
-func (d *decState) elems(elems []decValue, et reflect.Type) {
+func (d *decState) elems(elems []ojson.Value, et reflect.Type) {
 	for i := range elems {
 		d.push(decTok{index: i, isIndex: true})
 		d.value(&elems[i], et, false, false)
@@ -252,7 +253,7 @@ func decFieldsOf(t reflect.Type) ([]tagField, map[string]int) {
 	return fields, mi.(map[string]int)
 }
 
-func (d *decState) object(v *decValue, t reflect.Type) {
+func (d *decState) object(v *ojson.Value, t reflect.Type) {
 	fields, index := decFieldsOf(t)
 	var seenBuf [32]bool
 	seen := seenBuf[:0]
@@ -261,24 +262,24 @@ func (d *decState) object(v *decValue, t reflect.Type) {
 	} else {
 		seen = make([]bool, len(fields))
 	}
-	for i := range v.members {
-		m := &v.members[i]
-		fi, ok := index[m.key]
+	for i := range v.Members {
+		m := &v.Members[i]
+		fi, ok := index[m.Key]
 		if !ok {
-			d.push(decTok{key: m.key})
-			d.fail(fmt.Sprintf("unknown field %q", m.key), "")
+			d.push(decTok{key: m.Key})
+			d.fail(fmt.Sprintf("unknown field %q", m.Key), "")
 			d.pop()
 			continue
 		}
 		f := &fields[fi]
-		d.push(decTok{key: m.key, goName: f.goName})
+		d.push(decTok{key: m.Key, goName: f.goName})
 		switch {
 		case seen[fi]:
 			d.fail("duplicate field", "")
 		case f.viaUnexportedPtr:
 			d.fail("cannot be set: it is promoted through an embedded pointer to an unexported struct", "")
 		default:
-			d.value(&m.val, f.typ, f.nullable, f.quoted)
+			d.value(&m.Value, f.typ, f.nullable, f.quoted)
 		}
 		seen[fi] = true
 		d.pop()
@@ -292,7 +293,7 @@ func (d *decState) object(v *decValue, t reflect.Type) {
 	}
 }
 
-func (d *decState) mapValue(v *decValue, t reflect.Type) {
+func (d *decState) mapValue(v *ojson.Value, t reflect.Type) {
 	kt := t.Key()
 	keyText := reflect.PointerTo(kt).Implements(reflTextUnmarshaler)
 	switch kt.Kind() {
@@ -304,47 +305,46 @@ func (d *decState) mapValue(v *decValue, t reflect.Type) {
 			return
 		}
 	}
-	seen := make(map[string]bool, len(v.members))
-	for i := range v.members {
-		m := &v.members[i]
-		d.push(decTok{key: m.key})
+	seen := make(map[string]bool, len(v.Members))
+	for i := range v.Members {
+		m := &v.Members[i]
+		d.push(decTok{key: m.Key})
 		switch {
-		case seen[m.key]:
+		case seen[m.Key]:
 			d.fail("duplicate key", "")
 		case keyText:
 			if err := decCall(func() error {
-				return reflect.New(kt).Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(m.key))
+				return reflect.New(kt).Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(m.Key))
 			}); err != nil {
 				d.fail("invalid key: "+err.Error(), "")
 			}
 		case kt.Kind() == reflect.String:
 		case kt.Kind() >= reflect.Int && kt.Kind() <= reflect.Int64:
-			if _, err := strconv.ParseInt(m.key, 10, kt.Bits()); err != nil {
+			if _, err := strconv.ParseInt(m.Key, 10, kt.Bits()); err != nil {
 				d.fail(fmt.Sprintf("key must be an integer that fits %v", kt), "")
 			}
 		default:
-			if _, err := strconv.ParseUint(m.key, 10, kt.Bits()); err != nil {
+			if _, err := strconv.ParseUint(m.Key, 10, kt.Bits()); err != nil {
 				d.fail(fmt.Sprintf("key must be a non-negative integer that fits %v", kt), "")
 			}
 		}
-		seen[m.key] = true
-		d.value(&m.val, t.Elem(), false, false)
+		seen[m.Key] = true
+		d.value(&m.Value, t.Elem(), false, false)
 		d.pop()
 	}
 }
 
 // quoted checks a field with the ",string" option: a JSON string holding a
 // boolean or a number.
-func (d *decState) quoted(v *decValue, t reflect.Type) {
-	if v.kind != decString {
+func (d *decState) quoted(v *ojson.Value, t reflect.Type) {
+	if v.Kind != ojson.String {
 		d.wrongType(v, "a string")
 		return
 	}
-	p := decParser{data: []byte(v.str)}
-	inner, err := p.parse()
-	if err != nil || inner.kind == decNull || inner.kind == decArray || inner.kind == decObject ||
-		(t.Kind() == reflect.String) != (inner.kind == decString) {
-		d.fail(fmt.Sprintf("must be a string holding a JSON %s, not %q", t.Kind(), v.str), "")
+	inner, err := ojson.Options{KeepDuplicates: true}.Parse([]byte(v.Text))
+	if err != nil || inner.Kind == ojson.Null || inner.Kind == ojson.Array || inner.Kind == ojson.Object ||
+		(t.Kind() == reflect.String) != (inner.Kind == ojson.String) {
+		d.fail(fmt.Sprintf("must be a string holding a JSON %s, not %q", t.Kind(), v.Text), "")
 		return
 	}
 	d.value(&inner, t, false, false)
@@ -385,18 +385,18 @@ func decRange(t reflect.Type) string {
 }
 
 // unmarshaler hands the raw value to a json.Unmarshaler.
-func (d *decState) unmarshaler(v *decValue, t reflect.Type) {
-	if t == reflTimeType && v.kind != decString {
+func (d *decState) unmarshaler(v *ojson.Value, t reflect.Type) {
+	if t == reflTimeType && v.Kind != ojson.String {
 		d.wrongType(v, "a string (an RFC 3339 date-time)")
 		return
 	}
 	err := decCall(func() error {
-		return reflect.New(t).Interface().(json.Unmarshaler).UnmarshalJSON(v.raw)
+		return reflect.New(t).Interface().(json.Unmarshaler).UnmarshalJSON(v.Raw)
 	})
 	switch {
 	case err == nil:
 	case t == reflTimeType:
-		d.fail(fmt.Sprintf("must be an RFC 3339 date-time such as \"2006-01-02T15:04:05Z\", not %q", v.str), "")
+		d.fail(fmt.Sprintf("must be an RFC 3339 date-time such as \"2006-01-02T15:04:05Z\", not %q", v.Text), "")
 	default:
 		d.fail("invalid value: "+err.Error(), "")
 	}
