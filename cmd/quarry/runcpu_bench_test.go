@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -23,7 +24,8 @@ import (
 //
 // cpu-ns/doc is the process's user + system time over the run divided by the
 // rows (the same accounting as the OS gives a `quarry run` process, less its
-// start-up); B/doc and allocs/doc are the Go heap's.
+// start-up), with the garbage collector set as main sets it (GOGC=200 unless
+// GOGC is set); B/doc and allocs/doc are the Go heap's.
 var runCPUDocs = flag.Int("runcpu.docs", 30000, "BenchmarkRunMockCSV: rows in the CSV")
 
 func BenchmarkRunMockCSV(b *testing.B) {
@@ -41,6 +43,10 @@ func BenchmarkRunMockCSV(b *testing.B) {
 	}
 	schema := filepath.Join(repoRoot(b), "testdata", "invoice.schema.json")
 
+	prev := debug.SetGCPercent(-1) // read the setting, restored after
+	debug.SetGCPercent(prev)
+	defer debug.SetGCPercent(prev)
+	tuneGC() // as main does
 	var cpu int64
 	var ms runtime.MemStats
 	var bytesAlloc, mallocs uint64
