@@ -11,7 +11,7 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
-	"github.com/seed0611af48/quarry/internal/jsonptr"
+	"github.com/seed0611af48/quarry/internal/ojson"
 	"github.com/seed0611af48/quarry/schema"
 )
 
@@ -41,9 +41,8 @@ func JSONSchema(name string, doc []byte) (Spec, []schema.Change, error) {
 	if err != nil {
 		return Spec{}, changes, err
 	}
-	wrapKey := wrappedKey(doc, strict)
-	var origDoc map[string]any
-	_ = json.Unmarshal(doc, &origDoc)
+	origModel, _ := schema.ParseModel(doc) // nil (nothing known) if it is not an object
+	wrapKey := wrappedKey(origModel, strict)
 	name = namePattern.ReplaceAllString(name, "_")
 	if name == "" {
 		name = "extraction"
@@ -69,7 +68,7 @@ func JSONSchema(name string, doc []byte) (Spec, []schema.Change, error) {
 				v = v.(map[string]any)[wrapKey]
 				base = schema.Pointer("", wrapKey)
 			}
-			return schemaErrors(origSch.Validate(dropNulls(v, origDoc, origDoc)), base)
+			return schemaErrors(origSch.Validate(dropNulls(v, origModel)), base)
 		},
 	}, changes, nil
 }
@@ -94,26 +93,20 @@ func compileSchema(url string, doc []byte) (*jsonschema.Schema, error) {
 
 // wrappedKey returns the property Strictify wrapped a non-object root in
 // ("items" for an array root, "value" for others), or "".
-func wrappedKey(orig, strict []byte) string {
-	var o struct {
-		Type       any             `json:"type"`
-		Properties json.RawMessage `json:"properties"`
+func wrappedKey(orig *schema.Model, strict []byte) string {
+	var kw *ojson.Value // the original root's keywords; nil for a $ref root
+	if orig != nil {
+		kw = orig.Keywords
 	}
-	_ = json.Unmarshal(orig, &o)
-	if o.Type == "object" || (o.Type == nil && o.Properties != nil) {
+	if t := kw.Get("type"); t != nil && t.Kind == ojson.String && t.Text == "object" || t == nil && kw.Has("properties") {
 		return ""
 	}
-	var s struct {
-		Properties map[string]json.RawMessage `json:"properties"`
-	}
-	_ = json.Unmarshal(strict, &s)
-	if len(s.Properties) != 1 {
+	s, err := schema.ParseModel(strict)
+	if err != nil || len(s.Props) != 1 {
 		return ""
 	}
-	for _, k := range []string{"items", "value"} {
-		if _, ok := s.Properties[k]; ok {
-			return k
-		}
+	if k := s.Props[0].Name; k == "items" || k == "value" {
+		return k
 	}
 	return ""
 }
@@ -123,59 +116,47 @@ func wrappedKey(orig, strict []byte) string {
 // and null stands for absent. A property the original requires keeps its
 // null, for the original's own type to judge. Where the schema is not known
 // (nil), every null property is dropped.
-func dropNulls(v any, sch, root map[string]any) any {
-	sch = resolveRef(sch, root)
+func dropNulls(v any, m *schema.Model) any {
+	if m != nil {
+		m = m.Resolve()
+	}
 	switch x := v.(type) {
 	case map[string]any:
-		props, _ := sch["properties"].(map[string]any)
-		required := map[string]bool{}
-		if rs, ok := sch["required"].([]any); ok {
-			for _, r := range rs {
-				if k, ok := r.(string); ok {
-					required[k] = true
+		var required map[string]bool
+		if m != nil {
+			if rs := m.Keywords.Get("required"); rs != nil && rs.Kind == ojson.Array {
+				required = map[string]bool{}
+				for _, r := range rs.Elems {
+					if r.Kind == ojson.String {
+						required[r.Text] = true
+					}
 				}
 			}
 		}
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			if e == nil && (sch == nil || !required[k]) {
+			if e == nil && (m == nil || !required[k]) {
 				continue
 			}
-			ps, _ := props[k].(map[string]any)
-			out[k] = dropNulls(e, ps, root)
+			var ps *schema.Model
+			if m != nil {
+				ps = m.Prop(k)
+			}
+			out[k] = dropNulls(e, ps)
 		}
 		return out
 	case []any:
-		items, _ := sch["items"].(map[string]any)
+		var items *schema.Model
+		if m != nil {
+			items = m.Items
+		}
 		out := make([]any, len(x))
 		for i, e := range x {
-			out[i] = dropNulls(e, items, root)
+			out[i] = dropNulls(e, items)
 		}
 		return out
 	}
 	return v
-}
-
-// resolveRef follows local $refs ("#/$defs/x") of sch within root.
-func resolveRef(sch, root map[string]any) map[string]any {
-	for range 16 {
-		ref, ok := sch["$ref"].(string)
-		if !ok || !strings.HasPrefix(ref, "#") {
-			return sch
-		}
-		var node any = root
-		for _, tok := range strings.Split(strings.TrimPrefix(ref, "#"), "/")[1:] {
-			tok = jsonptr.Unescape(tok)
-			m, _ := node.(map[string]any)
-			node = m[tok]
-		}
-		next, ok := node.(map[string]any)
-		if !ok {
-			return sch
-		}
-		sch = next
-	}
-	return sch
 }
 
 var printer = message.NewPrinter(language.English)

@@ -59,7 +59,8 @@ type Model struct {
 	// nothing else; an unresolvable reference has a nil Ref.
 	Ref *Model
 	// Alts are the branches of "anyOf" (or "oneOf") other than
-	// {"type": "null"}; Nullable records such a branch.
+	// {"type": "null"}; Nullable records such a branch. The Model's other
+	// fields still say what the keywords beside anyOf say.
 	Alts []*Model
 	// Types lists the types besides "null", in the order "type" gives
 	// them: empty (not nil) for {"type": "null"}. Without "type" it is
@@ -177,7 +178,7 @@ func (r *modelReader) read(s *ojson.Value, depth int) *Model {
 		if n.Alts == nil {
 			n.Alts = []*Model{} // only null
 		}
-		return n
+		break // the other keywords are read too: properties beside an anyOf are common
 	}
 	if e := s.Get("enum"); e != nil && e.Kind == ojson.Array {
 		n.Enum = e.Elems
