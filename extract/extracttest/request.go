@@ -44,7 +44,8 @@ type Request struct {
 	MaxOutputTokens int64 // 0 when absent
 	Metadata        map[string]string
 
-	fields map[string]json.RawMessage // top-level fields of the body, for echoing
+	fields    map[string]json.RawMessage // top-level fields of the body, for echoing
+	verbosity json.RawMessage            // text.verbosity, raw
 }
 
 // InputText returns every text of the input joined with "\n": the input itself when it
@@ -145,13 +146,15 @@ func (r *Request) parseResponsesBody() *requestError {
 		return &requestError{message: "Missing required parameter: 'input'.", param: "input", code: "missing_required_parameter"}
 	}
 	var text struct {
-		Format json.RawMessage `json:"format"`
+		Format    json.RawMessage `json:"format"`
+		Verbosity json.RawMessage `json:"verbosity"`
 	}
 	if v := r.field("text"); v != nil {
 		if json.Unmarshal(v, &text) != nil {
 			return &requestError{message: "Invalid type for 'text': expected an object.", param: "text", code: "invalid_type"}
 		}
 	}
+	r.verbosity = text.Verbosity
 	if len(text.Format) == 0 || bytes.Equal(text.Format, []byte("null")) {
 		return nil
 	}

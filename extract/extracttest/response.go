@@ -308,23 +308,19 @@ func (a *answer) reasoningConfig() json.RawMessage {
 }
 
 func (a *answer) textConfig() json.RawMessage {
-	var in struct {
-		Verbosity json.RawMessage `json:"verbosity"`
+	format, verbosity := a.req.Text, a.req.verbosity
+	if format == nil {
+		format = json.RawMessage(`{"type":"text"}`)
 	}
-	_ = json.Unmarshal(a.req.field("text"), &in)
-	out := struct {
-		Format    json.RawMessage `json:"format"`
-		Verbosity json.RawMessage `json:"verbosity"`
-	}{a.req.Text, in.Verbosity}
-	if out.Format == nil {
-		out.Format = json.RawMessage(`{"type":"text"}`)
+	if len(verbosity) == 0 || string(verbosity) == "null" {
+		verbosity = json.RawMessage(`"medium"`)
 	}
-	if len(out.Verbosity) == 0 || string(out.Verbosity) == "null" {
-		out.Verbosity = json.RawMessage(`"medium"`)
-	}
-	// Marshal compacts the raw format; the key order of its schema is kept.
-	b, _ := json.Marshal(out)
-	return b
+	// Both come from the request as it was parsed (valid JSON); the
+	// Response's encoder compacts them, keeping the schema's key order.
+	b := make([]byte, 0, len(format)+len(verbosity)+25)
+	b = append(append(b, `{"format":`...), format...)
+	b = append(append(b, `,"verbosity":`...), verbosity...)
+	return append(b, '}')
 }
 
 func nullIfEmpty(v json.RawMessage) json.RawMessage {
