@@ -31,6 +31,11 @@ type evalFlags struct {
 	keep      int
 	review    bool
 	tier      string
+
+	// Parsed by validate.
+	html       string // the first HTML report (--out .html), if any
+	thresholds eval.Thresholds
+	overrides  map[string]eval.Rule
 }
 
 // belowError means the evaluation fell short of --fail-under (exit code 4).
@@ -96,8 +101,35 @@ Exit codes: 0 ok, 1 fatal error, 2 usage error, 4 below --fail-under.`,
 	return cmd
 }
 
-// eval runs or opens every configuration, evaluates them and writes the reports.
+// eval runs or opens every configuration, evaluates them and writes the
+// reports: options (evalFlags.validate), wiring (prices, labels, the plan,
+// the runs), then the evaluation (report).
 func (a *app) eval(ctx context.Context, f *evalFlags) error {
+	if err := f.validate(); err != nil {
+		return err
+	}
+	prices, err := loadPrices(f.run.prices)
+	if err != nil {
+		return err
+	}
+	labels, err := eval.OpenLabels(f.expected)
+	if err != nil {
+		return usageError{fmt.Errorf("--expected: %w", err)}
+	}
+	plan, err := f.plan()
+	if err != nil {
+		return err
+	}
+	runs, err := a.evalRuns(ctx, f)
+	if err != nil {
+		return err
+	}
+	return a.report(ctx, f, eval.Options{Prices: prices, Keep: f.keep}, plan, labels, runs)
+}
+
+// validate checks the flags on their own, before anything is read, and
+// parses --out (the HTML report), --fail-under and --compare.
+func (f *evalFlags) validate() error {
 	if f.expected == "" {
 		return usagef("eval needs --expected: a folder of expected answers, a .jsonl of {id, expected}, or a reviewed run dir")
 	}
@@ -114,17 +146,18 @@ func (a *app) eval(ctx context.Context, f *evalFlags) error {
 	if slices.Contains(f.run.inputs, "-") {
 		return usagef("eval reads the documents once per configuration: name files or folders, not stdin (-)")
 	}
-	html := ""
 	for _, o := range f.outs {
 		switch strings.ToLower(filepath.Ext(o)) {
 		case ".html", ".htm":
-			html = o
+			if f.html == "" {
+				f.html = o // the first: review pages go beside it
+			}
 		case ".json", ".csv":
 		default:
 			return usagef("--out %s: unknown report type; use .json, .html or .csv", o)
 		}
 	}
-	if f.review && html == "" {
+	if f.review && f.html == "" {
 		return usagef("--review links the HTML report to review pages: add --out report.html")
 	}
 	switch f.tier {
@@ -135,14 +168,13 @@ func (a *app) eval(ctx context.Context, f *evalFlags) error {
 	if f.tier != "" && len(f.runs) == 0 {
 		return usagef("--tier prices --runs; configurations eval runs are priced by their --service-tier")
 	}
-	var th eval.Thresholds
 	if f.failUnder != "" {
 		var err error
-		if th, err = eval.ParseThresholds(f.failUnder); err != nil {
+		if f.thresholds, err = eval.ParseThresholds(f.failUnder); err != nil {
 			return usageError{err}
 		}
 	}
-	overrides := map[string]eval.Rule{}
+	f.overrides = map[string]eval.Rule{}
 	for _, c := range f.compare {
 		k, v, ok := strings.Cut(c, "=")
 		if !ok {
@@ -155,45 +187,47 @@ func (a *app) eval(ctx context.Context, f *evalFlags) error {
 		if k = strings.TrimSpace(k); !strings.HasPrefix(k, "/") {
 			k = "/" + k
 		}
-		overrides[k] = rule
+		f.overrides[k] = rule
 	}
-	prices, err := loadPrices(f.run.prices)
-	if err != nil {
-		return err
-	}
-	labels, err := eval.OpenLabels(f.expected)
-	if err != nil {
-		return usageError{fmt.Errorf("--expected: %w", err)}
-	}
+	return nil
+}
 
-	// The schema: --schema as written (with its x-quarry-compare keywords),
-	// else the strict schema the first run recorded.
+// plan is how each field is compared, from the schema: --schema as written
+// (with its x-quarry-compare keywords), else the strict schema the first
+// run recorded; --compare overrides.
+func (f *evalFlags) plan() (*eval.Plan, error) {
 	var schemaDoc []byte
-	if f.run.schema != "" {
+	switch {
+	case f.run.schema != "":
 		js, err := loadSchema(f.run.schema)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		schemaDoc = js.source
-	} else if len(f.runs) > 0 {
+	case len(f.runs) > 0:
 		info, err := pipeline.ReadRunInfo(f.runs[0])
 		if err != nil {
-			return fmt.Errorf("--runs %s: %w (is it a quarry run dir?)", f.runs[0], err)
+			return nil, fmt.Errorf("--runs %s: %w (is it a quarry run dir?)", f.runs[0], err)
 		}
 		schemaDoc = info.Schema
-	} else {
-		return usagef("--schema is required: a JSON Schema file or an inline spec")
+	default:
+		return nil, usagef("--schema is required: a JSON Schema file or an inline spec")
 	}
-	plan, err := eval.NewPlan(schemaDoc, overrides)
+	plan, err := eval.NewPlan(schemaDoc, f.overrides)
 	if err != nil {
-		return usageError{err}
+		return nil, usageError{err}
 	}
+	return plan, nil
+}
 
+// evalRuns opens the --runs dirs and runs a configuration per --model, in
+// that order, with unique names.
+func (a *app) evalRuns(ctx context.Context, f *evalFlags) ([]eval.Run, error) {
 	var runs []eval.Run
 	for _, dir := range f.runs {
 		r, err := eval.OpenRun(dir)
 		if err != nil {
-			return usageError{fmt.Errorf("--runs: %w", err)}
+			return nil, usageError{fmt.Errorf("--runs: %w", err)}
 		}
 		r.Tier = f.tier
 		runs = append(runs, r)
@@ -202,11 +236,11 @@ func (a *app) eval(ctx context.Context, f *evalFlags) error {
 		fmt.Fprintf(a.stderr, "quarry eval: configuration %d of %d: %s\n", i+1, len(f.models), m)
 		dir, err := a.runConfiguration(ctx, &f.run, m)
 		if err != nil {
-			return fmt.Errorf("%s: %w", m, err)
+			return nil, fmt.Errorf("%s: %w", m, err)
 		}
 		r, err := eval.OpenRun(dir)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		r.Name = m
 		if f.run.serviceTier == "flex" {
@@ -215,7 +249,12 @@ func (a *app) eval(ctx context.Context, f *evalFlags) error {
 		runs = append(runs, r)
 	}
 	nameRuns(runs)
+	return runs, nil
+}
 
+// report evaluates the runs, prints the table, writes the reports (and the
+// review pages with --review) and checks --fail-under.
+func (a *app) report(ctx context.Context, f *evalFlags, opts eval.Options, plan *eval.Plan, labels eval.Labels, runs []eval.Run) error {
 	outs, err := openEvalOutputs(f.outs, a.log)
 	if err != nil {
 		return err
@@ -226,7 +265,8 @@ func (a *app) eval(ctx context.Context, f *evalFlags) error {
 			return err
 		}
 	}
-	rep, err := eval.Evaluate(ctx, plan, labels, runs, eval.Options{Prices: prices, Keep: f.keep, OnMismatch: outs.mismatch})
+	opts.OnMismatch = outs.mismatch
+	rep, err := eval.Evaluate(ctx, plan, labels, runs, opts)
 	if err != nil {
 		return err
 	}
@@ -236,18 +276,19 @@ func (a *app) eval(ctx context.Context, f *evalFlags) error {
 	if err := outs.finish(rep); err != nil {
 		return err
 	}
-	if f.failUnder != "" {
-		if err := rep.Check(th); err != nil {
-			var se *eval.ShortfallError
-			if errors.As(err, &se) {
-				fmt.Fprintln(a.stderr, "quarry eval: below --fail-under:")
-				for _, s := range se.Shortfalls {
-					fmt.Fprintln(a.stderr, "  "+s)
-				}
-				return belowError{err}
+	if f.failUnder == "" {
+		return nil
+	}
+	if err := rep.Check(f.thresholds); err != nil {
+		var se *eval.ShortfallError
+		if errors.As(err, &se) {
+			fmt.Fprintln(a.stderr, "quarry eval: below --fail-under:")
+			for _, s := range se.Shortfalls {
+				fmt.Fprintln(a.stderr, "  "+s)
 			}
-			return usageError{err}
+			return belowError{err}
 		}
+		return usageError{err}
 	}
 	return nil
 }
@@ -290,13 +331,7 @@ func nameRuns(runs []eval.Run) {
 // evalReviews writes the review page of each configuration beside the
 // HTML report (the first --out .html): REPORT.N.review.html, N from 1.
 func (a *app) evalReviews(ctx context.Context, f *evalFlags, runs []eval.Run) ([]string, error) {
-	var html string
-	for _, o := range f.outs {
-		if ext := strings.ToLower(filepath.Ext(o)); ext == ".html" || ext == ".htm" {
-			html = o
-			break
-		}
-	}
+	html := f.html
 	pdf, err := pdftext.New(ctx, pdftext.Options{})
 	if err != nil {
 		return nil, err
