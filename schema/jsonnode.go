@@ -1,35 +1,34 @@
 package schema
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
 	"slices"
 	"strconv"
-	"unicode/utf8"
+
+	"github.com/seed0611af48/quarry/internal/ojson"
 )
 
-// nodeKind is the kind of a JSON value held by a nodeValue.
-type nodeKind uint8
+// nodeKind is the kind of a JSON value held by a nodeValue: ojson's.
+type nodeKind = ojson.Kind
 
 const (
-	nodeNull nodeKind = iota
-	nodeBool
-	nodeNumber
-	nodeString
-	nodeArray
-	nodeObject
+	nodeNull   = ojson.Null
+	nodeBool   = ojson.Bool
+	nodeNumber = ojson.Number
+	nodeString = ojson.String
+	nodeArray  = ojson.Array
+	nodeObject = ojson.Object
 )
 
 // nodeMaxDepth bounds the nesting of parsed documents, so that the linter
 // and the converter, which recurse over the tree, cannot exhaust the stack.
 const nodeMaxDepth = 512
 
-// nodeValue is an ordered JSON value: objects keep the order of their keys,
-// numbers keep their text. The linter and the converter work on it because
-// the model writes an answer's keys in the order the schema lists them.
+// nodeValue is the converter's and the linter's editing tree over
+// internal/ojson: parsed by ojson (nodeParse), written by ojson (marshal),
+// with children held by pointer so that a subschema can be moved, shared
+// and edited in place while the converter rewrites the document. Objects
+// keep the order of their keys, numbers keep their text: the model writes
+// an answer's keys in the order the schema lists them.
 type nodeValue struct {
 	kind nodeKind
 	b    bool
@@ -49,92 +48,55 @@ func nodeBoolean(b bool) *nodeValue      { return &nodeValue{kind: nodeBool, b: 
 func nodeObj(m ...nodeMember) *nodeValue { return &nodeValue{kind: nodeObject, obj: m} }
 func nodeArr(v ...*nodeValue) *nodeValue { return &nodeValue{kind: nodeArray, arr: v} }
 
-// nodeParse parses one JSON value. Duplicate object keys, trailing data and
-// nesting deeper than nodeMaxDepth are errors.
+// nodeParse parses one JSON value with ojson. Duplicate object keys,
+// trailing data and nesting deeper than nodeMaxDepth are errors.
 func nodeParse(data []byte) (*nodeValue, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	v, err := nodeParseValue(dec, 0)
+	v, err := ojson.Options{MaxDepth: nodeMaxDepth}.Parse(data)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		if err == nil {
-			return nil, errors.New("unexpected data after the top-level value")
-		}
-		return nil, err
-	}
-	return v, nil
+	return nodeFrom(&v), nil
 }
 
-func nodeParseValue(dec *json.Decoder, depth int) (*nodeValue, error) {
-	tok, err := dec.Token()
-	if err != nil {
-		if err == io.EOF {
-			return nil, io.ErrUnexpectedEOF
+// nodeFrom builds the editing tree of an ojson value.
+func nodeFrom(v *ojson.Value) *nodeValue {
+	n := &nodeValue{kind: v.Kind, s: v.Text}
+	switch v.Kind {
+	case ojson.Bool:
+		n.b, n.s = v.True(), ""
+	case ojson.Array:
+		n.arr = make([]*nodeValue, len(v.Elems))
+		for i := range v.Elems {
+			n.arr[i] = nodeFrom(&v.Elems[i])
 		}
-		return nil, err
+	case ojson.Object:
+		n.obj = make([]nodeMember, len(v.Members))
+		for i := range v.Members {
+			n.obj[i] = nodeMember{v.Members[i].Key, nodeFrom(&v.Members[i].Value)}
+		}
 	}
-	return nodeFromToken(dec, tok, depth)
+	return n
 }
 
-func nodeFromToken(dec *json.Decoder, tok json.Token, depth int) (*nodeValue, error) {
-	switch t := tok.(type) {
-	case nil:
-		return &nodeValue{kind: nodeNull}, nil
-	case bool:
-		return nodeBoolean(t), nil
-	case json.Number:
-		return &nodeValue{kind: nodeNumber, s: string(t)}, nil
-	case string:
-		return nodeStr(t), nil
-	case json.Delim:
-		if depth >= nodeMaxDepth {
-			return nil, fmt.Errorf("nesting deeper than %d levels", nodeMaxDepth)
+// ojson returns n as an ojson value.
+func (n *nodeValue) ojson() ojson.Value {
+	switch n.kind {
+	case nodeBool:
+		return ojson.Boolean(n.b)
+	case nodeArray:
+		v := ojson.Value{Kind: ojson.Array, Elems: make([]ojson.Value, len(n.arr))}
+		for i, e := range n.arr {
+			v.Elems[i] = e.ojson()
 		}
-		switch t {
-		case '[':
-			n := &nodeValue{kind: nodeArray}
-			for dec.More() {
-				v, err := nodeParseValue(dec, depth+1)
-				if err != nil {
-					return nil, err
-				}
-				n.arr = append(n.arr, v)
-			}
-			if _, err := dec.Token(); err != nil { // ']'
-				return nil, err
-			}
-			return n, nil
-		case '{':
-			n := &nodeValue{kind: nodeObject}
-			seen := make(map[string]bool)
-			for dec.More() {
-				kt, err := dec.Token()
-				if err != nil {
-					return nil, err
-				}
-				k, ok := kt.(string)
-				if !ok {
-					return nil, fmt.Errorf("object key is %v, not a string", kt)
-				}
-				if seen[k] {
-					return nil, fmt.Errorf("duplicate key %q", k)
-				}
-				seen[k] = true
-				v, err := nodeParseValue(dec, depth+1)
-				if err != nil {
-					return nil, err
-				}
-				n.obj = append(n.obj, nodeMember{k, v})
-			}
-			if _, err := dec.Token(); err != nil { // '}'
-				return nil, err
-			}
-			return n, nil
+		return v
+	case nodeObject:
+		v := ojson.Value{Kind: ojson.Object, Members: make([]ojson.Member, len(n.obj))}
+		for i, m := range n.obj {
+			v.Members[i] = ojson.Member{Key: m.key, Value: m.val.ojson()}
 		}
+		return v
 	}
-	return nil, fmt.Errorf("unexpected token %v", tok)
+	return ojson.Value{Kind: n.kind, Text: n.s}
 }
 
 // get returns the value of key k of an object, or nil.
@@ -283,114 +245,14 @@ func (n *nodeValue) float() (float64, bool) {
 	return f, err == nil
 }
 
-// marshal writes n as JSON. With a non-empty indent every array element and
-// object member goes on its own line; empty arrays and objects stay "[]" and
-// "{}". Output depends only on the value, so it is deterministic.
+// marshal writes n as JSON (ojson's writer). With a non-empty indent every
+// array element and object member goes on its own line; empty arrays and
+// objects stay "[]" and "{}". Output depends only on the value, so it is
+// deterministic.
 func (n *nodeValue) marshal(indent string) []byte {
-	var b bytes.Buffer
-	n.write(&b, indent, 0)
-	return b.Bytes()
+	v := n.ojson()
+	return v.Marshal(indent)
 }
 
 // String returns the compact JSON text of n, for messages.
 func (n *nodeValue) String() string { return string(n.marshal("")) }
-
-func (n *nodeValue) write(b *bytes.Buffer, indent string, depth int) {
-	newline := func(d int) {
-		if indent == "" {
-			return
-		}
-		b.WriteByte('\n')
-		for range d {
-			b.WriteString(indent)
-		}
-	}
-	switch n.kind {
-	case nodeNull:
-		b.WriteString("null")
-	case nodeBool:
-		b.WriteString(strconv.FormatBool(n.b))
-	case nodeNumber:
-		b.WriteString(n.s)
-	case nodeString:
-		nodeQuote(b, n.s)
-	case nodeArray:
-		if len(n.arr) == 0 {
-			b.WriteString("[]")
-			return
-		}
-		b.WriteByte('[')
-		for i, v := range n.arr {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			newline(depth + 1)
-			v.write(b, indent, depth+1)
-		}
-		newline(depth)
-		b.WriteByte(']')
-	case nodeObject:
-		if len(n.obj) == 0 {
-			b.WriteString("{}")
-			return
-		}
-		b.WriteByte('{')
-		for i, m := range n.obj {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			newline(depth + 1)
-			nodeQuote(b, m.key)
-			b.WriteByte(':')
-			if indent != "" {
-				b.WriteByte(' ')
-			}
-			m.val.write(b, indent, depth+1)
-		}
-		newline(depth)
-		b.WriteByte('}')
-	}
-}
-
-// nodeQuote writes s as a JSON string. Unlike encoding/json it does not
-// escape <, > and &, so patterns stay readable; invalid UTF-8 becomes U+FFFD.
-func nodeQuote(b *bytes.Buffer, s string) {
-	const hex = "0123456789abcdef"
-	b.WriteByte('"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				b.WriteByte('\\')
-				b.WriteByte(c)
-			case c == '\n':
-				b.WriteString(`\n`)
-			case c == '\r':
-				b.WriteString(`\r`)
-			case c == '\t':
-				b.WriteString(`\t`)
-			case c < 0x20:
-				b.WriteString(`\u00`)
-				b.WriteByte(hex[c>>4])
-				b.WriteByte(hex[c&0xf])
-			default:
-				b.WriteByte(c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b.WriteString(`\ufffd`)
-		case r == '\u2028' || r == '\u2029':
-			b.WriteString(`\u202`)
-			b.WriteByte(hex[r&0xf])
-		default:
-			b.WriteString(s[i : i+size])
-		}
-		i += size
-	}
-	b.WriteByte('"')
-}

@@ -278,7 +278,7 @@ func kindFits(s *nodeValue, k nodeKind) bool {
 // leafValue unwraps {"quote", "page", "value"} at ptr.
 func (u *unquoter) leafValue(w *nodeValue, ptr string) *nodeValue {
 	if w.kind != nodeObject {
-		u.fail(ptr, "expected an object {quote, value}, got %s", kindName(w.kind))
+		u.fail(ptr, "expected an object {quote, value}, got %s", w.kind.String())
 		return w
 	}
 	want := map[string]bool{"quote": true, "value": true, "page": u.paged}
@@ -299,7 +299,7 @@ func (u *unquoter) leafValue(w *nodeValue, ptr string) *nodeValue {
 	case qv.kind == nodeString:
 		q.Quote = qv.s
 	case qv.kind != nodeNull:
-		u.fail(Pointer(ptr, "quote"), "expected a string or null, got %s", kindName(qv.kind))
+		u.fail(Pointer(ptr, "quote"), "expected a string or null, got %s", qv.kind.String())
 	}
 	if u.paged {
 		switch pv := w.get("page"); {
@@ -312,13 +312,9 @@ func (u *unquoter) leafValue(w *nodeValue, ptr string) *nodeValue {
 			}
 			q.Page = n
 		case pv.kind != nodeNull:
-			u.fail(Pointer(ptr, "page"), "expected an integer or null, got %s", kindName(pv.kind))
+			u.fail(Pointer(ptr, "page"), "expected an integer or null, got %s", pv.kind.String())
 		}
 	}
 	u.quotes = append(u.quotes, q)
 	return val
-}
-
-func kindName(k nodeKind) string {
-	return [...]string{"null", "a boolean", "a number", "a string", "an array", "an object"}[k]
 }
