@@ -56,6 +56,9 @@ func JSONSchema(name string, doc []byte) (Spec, []schema.Change, error) {
 		linted:  true,
 		wrapKey: wrapKey,
 		Check: func(answer []byte) []*schema.FieldError {
+			if errs := answerFaults(answer); len(errs) > 0 {
+				return errs
+			}
 			v, err := jsonschema.UnmarshalJSON(bytes.NewReader(answer))
 			if err != nil {
 				return []*schema.FieldError{{Message: "not valid JSON: " + err.Error()}}
