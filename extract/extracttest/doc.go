@@ -2,6 +2,8 @@
 // wire format of the live service, for tests of code that calls it through openai-go.
 // Like net/http/httptest it runs a real HTTP server on a loopback address; its
 // constructor takes no *testing.T, so Examples and benchmarks can use it too.
+// [Server.HTTPClient] reaches the same server in memory, without a socket, for
+// long runs where the loopback's cost would count (quarry's --mock).
 //
 // The fake serves POST /v1/responses (plain JSON and Server-Sent Events streams,
 // background mode), GET /v1/responses/{id}, POST /v1/responses/{id}/cancel, and the

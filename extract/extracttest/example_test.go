@@ -237,3 +237,22 @@ func ExampleReply_WithPolls() {
 	// in_progress
 	// completed done
 }
+
+// HTTPClient reaches the server in memory: the same answers, no socket.
+func ExampleServer_HTTPClient() {
+	s := extracttest.NewServer(nil)
+	defer s.Close()
+	s.Enqueue(extracttest.JSON(map[string]any{"total": 99.5}))
+
+	client := openai.NewClient(option.WithBaseURL(s.URL), option.WithAPIKey("test"), option.WithHTTPClient(s.HTTPClient()))
+	r, err := client.Responses.New(context.Background(), responses.ResponseNewParams{
+		Model: "gpt-4o-mini",
+		Input: responses.ResponseNewParamsInputUnion{OfString: param.NewOpt("total 99.50")},
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(r.Status, r.OutputText())
+	// Output:
+	// completed {"total":99.5}
+}
