@@ -9,6 +9,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/seed0611af48/quarry/internal/ojson"
 )
 
 // This file serves the Batch API: POST /v1/batches, GET /v1/batches/{id} and POST
@@ -391,19 +393,19 @@ func (s *Server) run(b *batch, lines []inputLine, n int) {
 	var total usage
 	for i, ln := range lines {
 		if i >= n {
-			writeLine(&errOut, obj{
-				{"id", newID("batch_req_", 16)}, {"custom_id", ln.CustomID}, {"response", nil},
-				{"error", obj{{"code", "batch_expired"}, {"message", "This request could not be executed before the completion window expired."}}},
-			})
+			writeLine(&errOut, object(
+				kv("id", newID("batch_req_", 16)), kv("custom_id", ln.CustomID), kv("response", nil),
+				kv("error", object(kv("code", "batch_expired"), kv("message", "This request could not be executed before the completion window expired."))),
+			))
 			o.RequestCounts.Failed++
 			continue
 		}
 		status, body, u := s.runLine(b, ln)
-		line := obj{
-			{"id", newID("batch_req_", 16)}, {"custom_id", ln.CustomID},
-			{"response", obj{{"status_code", status}, {"request_id", newID("req_", 16)}, {"body", body}}},
-			{"error", nil},
-		}
+		line := object(
+			kv("id", newID("batch_req_", 16)), kv("custom_id", ln.CustomID),
+			kv("response", object(kv("status_code", status), kv("request_id", newID("req_", 16)), kv("body", body))),
+			kv("error", nil),
+		)
 		if status == http.StatusOK {
 			writeLine(&out, line)
 			o.RequestCounts.Completed++
@@ -427,7 +429,7 @@ func (s *Server) run(b *batch, lines []inputLine, n int) {
 	}
 }
 
-func writeLine(buf *bytes.Buffer, v obj) {
+func writeLine(buf *bytes.Buffer, v ojson.Value) {
 	b, _ := json.Marshal(v)
 	buf.Write(b)
 	buf.WriteByte('\n')

@@ -192,5 +192,5 @@ func (s *Server) deleteFile(w http.ResponseWriter, r *http.Request) {
 		fileNotFound(w, id)
 		return
 	}
-	writeJSON(w, http.StatusOK, obj{{"id", id}, {"object", "file"}, {"deleted", true}})
+	writeJSON(w, http.StatusOK, object(kv("id", id), kv("object", "file"), kv("deleted", true)))
 }

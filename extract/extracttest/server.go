@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/seed0611af48/quarry/internal/ojson"
 )
 
 // A Handler decides the [Reply] to one POST /v1/responses request (or one line of a
@@ -312,10 +314,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // errorBody is the API's ErrorResponse.
-func errorBody(errType, code, param, message string) obj {
-	return obj{{"error", obj{
-		{"message", message}, {"type", errType}, {"param", nullable(param)}, {"code", nullable(code)},
-	}}}
+func errorBody(errType, code, param, message string) ojson.Value {
+	return object(kv("error", object(
+		kv("message", message), kv("type", errType), kv("param", nullable(param)), kv("code", nullable(code)),
+	)))
 }
 
 func writeError(w http.ResponseWriter, status int, errType, code, param, message string) {
