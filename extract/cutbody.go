@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/openai/openai-go/v3/option"
 )
@@ -64,12 +65,19 @@ func (c *requestCounter) guardMiddleware(r *http.Request, next option.Middleware
 		resp.StatusCode != http.StatusOK || !isJSON(resp.Header) {
 		return resp, err
 	}
-	body, rerr := io.ReadAll(resp.Body)
+	buf := readBuffers.Get().(*bytes.Buffer)
+	defer putReadBuffer(buf)
+	buf.Reset()
+	_, rerr := buf.ReadFrom(resp.Body)
 	resp.Body.Close()
+	body := buf.Bytes() // valid until the buffer goes back to the pool
 	if rerr == nil {
-		body = dropEcho(body) // see echo.go
-		resp.Body = io.NopCloser(bytes.NewReader(body))
-		resp.ContentLength = int64(len(body))
+		out, ok := dropEcho(body) // see echo.go
+		if !ok {
+			out = bytes.Clone(body)
+		}
+		resp.Body = io.NopCloser(bytes.NewReader(out))
+		resp.ContentLength = int64(len(out))
 		return resp, nil
 	}
 	if err := r.Context().Err(); err != nil {
@@ -87,6 +95,16 @@ func (c *requestCounter) guardMiddleware(r *http.Request, next option.Middleware
 		}
 	}
 	return nil, cerr
+}
+
+// readBuffers hold answers while bodyGuard reads them (what goes on to the
+// SDK is a copy), so that each answer does not grow a buffer of its own.
+var readBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func putReadBuffer(b *bytes.Buffer) {
+	if b.Cap() <= 1<<20 { // a rare huge answer is not kept
+		readBuffers.Put(b)
+	}
 }
 
 // fetchResponse gets the stored response id with GET …/responses/{id}, made

@@ -26,20 +26,21 @@ var echoed = map[string]bool{
 	"prompt_cache_retention": true, "safety_identifier": true, "user": true, "metadata": true,
 }
 
-// dropEcho returns body, a JSON object, without its echoed fields. Anything
-// else (invalid JSON, not an object, nothing echoed) is returned as it is,
-// for the SDK to decode or reject as before.
-func dropEcho(body []byte) []byte {
+// dropEcho returns body, a JSON object, without its echoed fields, in a new
+// slice; ok is false, and body is to be used as it is, for anything else
+// (invalid JSON, not an object, nothing echoed), for the SDK to decode or
+// reject as before.
+func dropEcho(body []byte) (out []byte, ok bool) {
 	if !json.Valid(body) {
-		return body
+		return body, false
 	}
 	// body is valid JSON from here on: the scan only finds where each
 	// top-level member starts and ends.
 	i := skipSpace(body, 0)
 	if i == len(body) || body[i] != '{' {
-		return body
+		return body, false
 	}
-	out := make([]byte, 0, len(body))
+	out = make([]byte, 0, len(body))
 	out = append(out, '{')
 	dropped := false
 	for i = skipSpace(body, i+1); body[i] != '}'; i = skipSpace(body, i+1) {
@@ -47,7 +48,7 @@ func dropEcho(body []byte) []byte {
 		keyEnd := skipValue(body, i)
 		key, err := memberName(body[start:keyEnd])
 		if err != nil {
-			return body
+			return body, false
 		}
 		i = skipSpace(body, skipSpace(body, keyEnd)+1) // past ':'
 		end := skipValue(body, i)
@@ -65,9 +66,9 @@ func dropEcho(body []byte) []byte {
 		}
 	}
 	if !dropped {
-		return body
+		return body, false
 	}
-	return append(out, '}')
+	return append(out, '}'), true
 }
 
 // memberName is a member's name from its JSON string.
