@@ -193,7 +193,11 @@ func (p *specParser) field(depth int) (specField, error) {
 		save := p.pos
 		if t := p.word(); t != "" {
 			if _, ok := specScalar(t); !ok {
-				return f, &SpecError{Spec: p.src, Offset: save, Msg: fmt.Sprintf("unknown type %q for %q (use string, int, number, bool, date, datetime, []type, {...} or [...])", t, f.name)}
+				hint := ""
+				if g := goTypeHint(t); g != "" {
+					hint = fmt.Sprintf("; for Go's %s write %s", t, g)
+				}
+				return f, &SpecError{Spec: p.src, Offset: save, Msg: fmt.Sprintf("unknown type %q for %q (use string, int, number, bool, date, datetime, []type, {...} or [...])%s", t, f.name, hint)}
 			}
 			f.typ = t
 		}
@@ -221,13 +225,48 @@ func (p *specParser) field(depth int) (specField, error) {
 	}
 	if p.peek() == ':' {
 		p.pos++
+		quoted := p.peek() == '"'
+		at := p.pos
 		d, err := p.description()
 		if err != nil {
 			return f, err
 		}
+		// "total: int" is a string field described as "int": a mistake in
+		// the user's types that no answer would reveal.
+		if t := typeWord(d); t != "" && t != "string" && !quoted && len(f.enum) == 0 && f.typ == "string" && !f.array {
+			return f, &SpecError{Spec: p.src, Offset: at, Msg: fmt.Sprintf(
+				"the description of %q is the type name %q: write %q for a typed field (a \":\" starts a description; quote it, %s: %q, if you mean the words)",
+				f.name, d, f.name+" "+t, f.name, d)}
+		}
 		f.desc = d
 	}
 	return f, nil
+}
+
+// typeWord returns the spec type a description that is only a type name
+// (a spec type or a Go type such as float64) stands for, or "".
+func typeWord(d string) string {
+	st, ok := specScalar(d)
+	switch {
+	case !ok:
+		return goTypeHint(d)
+	case st == [2]string{"string", ""}:
+		return "string"
+	}
+	return d
+}
+
+// goTypeHint names the spec type for a Go type name, or "".
+func goTypeHint(t string) string {
+	switch t {
+	case "float64", "float32":
+		return "number"
+	case "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64":
+		return "int"
+	case "time.Time":
+		return "datetime"
+	}
+	return ""
 }
 
 func (p *specParser) description() (string, error) {

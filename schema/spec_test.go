@@ -3,6 +3,7 @@ package schema_test
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/seed0611af48/quarry/schema"
@@ -59,6 +60,45 @@ func TestParseSpecErrors(t *testing.T) {
 			var se *schema.SpecError
 			if !errors.As(err, &se) {
 				t.Errorf("err = %v, want *SpecError", err)
+			}
+		})
+	}
+}
+
+// TestParseSpecTypeAsDescription: "total: int" reads as a string field
+// described as "int", a mistake in the user's types that no answer reveals;
+// it is an error naming the fix, before any request. Before, it parsed.
+func TestParseSpecTypeAsDescription(t *testing.T) {
+	tests := []struct {
+		spec string
+		want string // in the error; "" means the spec parses
+	}{
+		{"vendor, total: int", `write "total int"`},
+		{"vendor, total: number", `write "total number"`},
+		{"issued: date", `write "issued date"`},
+		{"total: float64", `write "total number"`},
+		{"n: int64", `write "n int"`},
+		{"at: time.Time", `write "at datetime"`},
+		{"a {b: bool}", `write "b bool"`},
+		{"vendor: string", ""},                // a string either way
+		{`total: "int"`, ""},                  // quoted: the words are meant
+		{"total number: int", ""},             // typed already
+		{"kind (int|float): int", ""},         // an enum
+		{"total: number of items", ""},        // a description
+		{"total: the invoice's int part", ""}, // a description
+	}
+	for _, tt := range tests {
+		t.Run(tt.spec, func(t *testing.T) {
+			_, err := schema.ParseSpec(tt.spec)
+			if tt.want == "" {
+				if err != nil {
+					t.Fatalf("err = %v, want none", err)
+				}
+				return
+			}
+			var se *schema.SpecError
+			if !errors.As(err, &se) || !strings.Contains(se.Msg, tt.want) {
+				t.Fatalf("err = %v, want a *SpecError containing %q", err, tt.want)
 			}
 		})
 	}

@@ -86,7 +86,9 @@ pointer. Exits 1 when the schema cannot be made strict.
 
 Fields are strings unless typed. A "?" makes a field optional: in the strict
 schema it is required but may be null. date and datetime become strings with
-format date / date-time.
+format date / date-time. The type follows the name without a colon: "total
+int", not "total: int" (that is a description, and is refused as a likely
+mistake; quote it, total: "int", if you mean the words).
 
 Example:
   quarry run --in tickets.csv --text-column body --out tickets.xlsx \
