@@ -174,3 +174,26 @@ func TestStdin(t *testing.T) {
 		}
 	})
 }
+
+// TestNoDocuments: inputs that hold no document (a folder of unsupported
+// files, an --include that matches nothing) are a usage error naming the
+// inputs, not a successful run of 0 documents (before: exit 0).
+func TestNoDocuments(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, dir, "odd/a.xyz", []byte("x"))
+	writeFile(t, dir, "odd/b.bin", []byte("y"))
+	writeFile(t, dir, "docs/a.txt", []byte("Invoice from Acme, total 12.50 EUR\n"))
+	c := cmd{dir: dir}
+	for name, args := range map[string][]string{
+		"unsupported files": {"--in", "odd"},
+		"empty folder":      {"--in", "docs", "--include", "*.pdf"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := c.run(t, exitUsage, append([]string{"run", "--mock", "--schema", "vendor", "--out", name + ".jsonl"}, args...)...)
+			if !strings.Contains(r.stderr, "no documents in "+args[1]) {
+				t.Errorf("stderr does not say there are no documents:\n%s", r.stderr)
+			}
+		})
+	}
+}

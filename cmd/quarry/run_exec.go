@@ -134,6 +134,9 @@ func (a *app) execute(ctx context.Context, j *job) error {
 		}
 		return runErr
 	}
+	if totals.Documents == 0 {
+		return noDocuments(f.inputs)
+	}
 	if n := totals.Documents - totals.ByStatus[pipeline.StatusOK] - totals.ByStatus[pipeline.StatusSkipped]; n > 0 {
 		return failuresError{failed: n}
 	}
