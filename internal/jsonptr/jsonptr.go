@@ -1,8 +1,8 @@
 // Package jsonptr is Quarry's one home for JSON Pointer (RFC 6901) reference
 // tokens: escaping "~" and "/" when a pointer is built, unescaping when one is
-// followed. Every package that writes or reads pointers (schema's errors and
-// converter, extract's schema checks, partialjson's events, the sinks'
-// schema reader) uses it.
+// followed. Every package that writes or reads pointers (schema's errors,
+// converter and model's $refs, extract's schema checks, partialjson's events,
+// internal/ojson's Lookup, the sinks) uses it.
 package jsonptr
 
 import "strings"
