@@ -1,6 +1,7 @@
 package ojson
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -115,5 +116,19 @@ func TestGetLast(t *testing.T) {
 	}
 	if v.Get("b") != nil || (&Value{}).Get("a") != nil {
 		t.Error("Get of a missing key or of a non-object is not nil")
+	}
+}
+
+func TestMarshalJSON(t *testing.T) {
+	// encoding/json writes a Value as it is, then escapes as it always does.
+	v := struct {
+		V Value `json:"v"`
+	}{Obj(Member{"z", Str("<a>")}, Member{"a", Num("1.50")})}
+	got, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"v":{"z":"\u003ca\u003e","a":1.50}}`; string(got) != want {
+		t.Errorf("json.Marshal = %s, want %s", got, want)
 	}
 }
