@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync"
 )
 
 // A Request is one request the server received, as recorded by [Server.Requests] and
@@ -145,37 +146,72 @@ func (r *Request) parseResponsesBody() *requestError {
 	if r.Input == nil {
 		return &requestError{message: "Missing required parameter: 'input'.", param: "input", code: "missing_required_parameter"}
 	}
+	v := r.field("text")
+	if v == nil {
+		return nil
+	}
+	t, perr := parseText(v)
+	if t != nil {
+		r.verbosity, r.Text, r.Schema = t.verbosity, t.format, t.schema
+	}
+	return perr
+}
+
+// textField is what a request's text field says.
+type textField struct {
+	verbosity, format, schema json.RawMessage
+}
+
+// texts caches parseText's answers: a run sends the same text field, with
+// the whole schema, in every request.
+var texts struct {
+	sync.Mutex
+	m map[string]*textField
+}
+
+// parseText reads a request's text field (not null): verbosity, and
+// text.format with its schema when the format is json_schema. With an error
+// it returns what it read before it.
+func parseText(v json.RawMessage) (*textField, *requestError) {
+	texts.Lock()
+	t, ok := texts.m[string(v)]
+	texts.Unlock()
+	if ok {
+		return t, nil
+	}
 	var text struct {
 		Format    json.RawMessage `json:"format"`
 		Verbosity json.RawMessage `json:"verbosity"`
 	}
-	if v := r.field("text"); v != nil {
-		if json.Unmarshal(v, &text) != nil {
-			return &requestError{message: "Invalid type for 'text': expected an object.", param: "text", code: "invalid_type"}
+	if json.Unmarshal(v, &text) != nil {
+		return nil, &requestError{message: "Invalid type for 'text': expected an object.", param: "text", code: "invalid_type"}
+	}
+	t = &textField{verbosity: text.Verbosity}
+	if len(text.Format) > 0 && !bytes.Equal(text.Format, []byte("null")) {
+		t.format = text.Format
+		var format struct {
+			Type   string          `json:"type"`
+			Name   string          `json:"name"`
+			Schema json.RawMessage `json:"schema"`
+		}
+		if json.Unmarshal(text.Format, &format) != nil {
+			return t, &requestError{message: "Invalid type for 'text.format': expected an object.", param: "text.format", code: "invalid_type"}
+		}
+		if format.Type == "json_schema" {
+			if format.Name == "" {
+				return t, &requestError{message: "Missing required parameter: 'text.format.name'.", param: "text.format.name", code: "missing_required_parameter"}
+			}
+			if len(format.Schema) == 0 || bytes.Equal(format.Schema, []byte("null")) {
+				return t, &requestError{message: "Missing required parameter: 'text.format.schema'.", param: "text.format.schema", code: "missing_required_parameter"}
+			}
+			t.schema = format.Schema
 		}
 	}
-	r.verbosity = text.Verbosity
-	if len(text.Format) == 0 || bytes.Equal(text.Format, []byte("null")) {
-		return nil
+	texts.Lock()
+	if len(texts.m) >= 64 || texts.m == nil {
+		texts.m = make(map[string]*textField)
 	}
-	r.Text = text.Format
-	var format struct {
-		Type   string          `json:"type"`
-		Name   string          `json:"name"`
-		Schema json.RawMessage `json:"schema"`
-	}
-	if json.Unmarshal(text.Format, &format) != nil {
-		return &requestError{message: "Invalid type for 'text.format': expected an object.", param: "text.format", code: "invalid_type"}
-	}
-	if format.Type != "json_schema" {
-		return nil
-	}
-	if format.Name == "" {
-		return &requestError{message: "Missing required parameter: 'text.format.name'.", param: "text.format.name", code: "missing_required_parameter"}
-	}
-	if len(format.Schema) == 0 || bytes.Equal(format.Schema, []byte("null")) {
-		return &requestError{message: "Missing required parameter: 'text.format.schema'.", param: "text.format.schema", code: "missing_required_parameter"}
-	}
-	r.Schema = format.Schema
-	return nil
+	texts.m[string(v)] = t
+	texts.Unlock()
+	return t, nil
 }
