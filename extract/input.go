@@ -162,7 +162,9 @@ func (in Input) wire() (inputPart, error) {
 		if len(data) > MaxFileBytes {
 			return inputPart{}, &InputError{Name: name, Err: fmt.Errorf("PDF is %d MB, over the 50 MB limit for files sent inline", len(data)>>20)}
 		}
-		if !bytes.HasPrefix(bytes.TrimLeft(data[:min(len(data), 1024)], "\x00\t\r\n "), []byte("%PDF-")) {
+		// PDF readers look for the header in the first 1024 bytes, as
+		// pipeline/source does before it sends a PDF as a file.
+		if !bytes.Contains(data[:min(len(data), 1024)], []byte("%PDF-")) {
 			return inputPart{}, &InputError{Name: name, Err: errors.New("not a PDF file (no %PDF- header)")}
 		}
 		return inputPart{Type: "input_file", Filename: name, FileData: dataURL("application/pdf", data)}, nil

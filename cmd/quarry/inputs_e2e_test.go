@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -123,6 +124,20 @@ func TestMalformedPDFCorpus(t *testing.T) {
 	sort.Strings(want)
 	if d := cmp.Diff(want, ids); d != "" {
 		t.Errorf("one outcome per file (-files +outcomes):\n%s", d)
+	}
+	// Reasons are words: no Go stack, no PDFium error number ("3: incorrect
+	// format"); and a PDF read and sent as a file is not then refused as
+	// "not a PDF" by extract (issue-100.pdf: a byte before its header).
+	pdfiumCode := regexp.MustCompile(`(^|: )[0-9]: `)
+	for _, l := range all {
+		for _, s := range []string{l.Error, l.Meta["pdf"]} {
+			if strings.Contains(s, "goroutine ") || pdfiumCode.MatchString(s) {
+				t.Errorf("%s: reason is not in words: %q", l.ID, s)
+			}
+		}
+		if l.Meta["pdf"] != "" && l.Status != "ok" {
+			t.Errorf("%s: sent to the model (%s), yet %s: %s", l.ID, l.Meta["pdf"], l.Status, l.Error)
+		}
 	}
 }
 

@@ -77,7 +77,7 @@ func ExampleExtractor_Pages_corrupt() {
 	fmt.Println(errors.Is(err, pdftext.ErrCorrupt), err)
 	// Output:
 	// pdftext: corrupt PDF: empty file
-	// true pdftext: corrupt PDF: 3: incorrect format
+	// true pdftext: corrupt PDF: the file is damaged or not a PDF (PDFium: incorrect format)
 }
 
 func ExampleExtractor_Layout() {

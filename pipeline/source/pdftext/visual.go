@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime/debug"
 
 	"github.com/klippa-app/go-pdfium"
 	pdfiumerrors "github.com/klippa-app/go-pdfium/errors"
@@ -101,7 +100,7 @@ func (e *Extractor) withDocument(ctx context.Context, data []byte, password stri
 	if !isPDFiumError(err) {
 		s.stop()
 	}
-	return fmt.Errorf("%w: %v", ErrCorrupt, err)
+	return corrupt(err)
 }
 
 // openAndRun opens the document, runs fn on it and closes it; a panic is an
@@ -109,7 +108,7 @@ func (e *Extractor) withDocument(ctx context.Context, data []byte, password stri
 func openAndRun(inst pdfium.Pdfium, data []byte, password string, fn func(pdfium.Pdfium, references.FPDF_DOCUMENT) error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
+			err = crashed(r)
 		}
 	}()
 	req := &requests.OpenDocument{File: &data}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime/debug"
 
 	"github.com/klippa-app/go-pdfium"
 	pdfiumerrors "github.com/klippa-app/go-pdfium/errors"
@@ -136,7 +135,7 @@ func (e *Extractor) read(ctx context.Context, s *slot, data []byte, password str
 		// so the instance is replaced.
 		s.stop()
 	}
-	return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	return nil, corrupt(err)
 }
 
 // isPDFiumError reports whether err is one of PDFium's own error codes,
@@ -157,7 +156,7 @@ func isPDFiumError(err error) bool {
 func extract(inst pdfium.Pdfium, data []byte, password string) (pages []string, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			pages, err = nil, fmt.Errorf("panic: %v\n%s", r, debug.Stack())
+			pages, err = nil, crashed(r)
 		}
 	}()
 	req := &requests.OpenDocument{File: &data}
