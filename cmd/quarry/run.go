@@ -212,7 +212,7 @@ func (f *runFlags) validate() error {
 	if f.maxRetries < 0 {
 		return usagef("--max-retries must be 0 or more")
 	}
-	return nil
+	return f.validateValues()
 }
 
 // simulated reports whether the run goes to the built-in simulated model:
