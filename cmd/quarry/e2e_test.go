@@ -661,6 +661,8 @@ func TestExitCodes(t *testing.T) {
 	t.Parallel()
 	dir := workdir(t)
 	writeFile(t, dir, "notstrict.json", []byte(`{"type":"object","properties":{"a":{"not":{"type":"string"}}},"required":["a"]}`))
+	writeFile(t, dir, "trailing.json", []byte("{\n  \"type\": \"object\",\n  \"properties\": {\"a\": {}},\n}\n"))
+	writeFile(t, dir, "empty.json", nil)
 	notes := "testdata/samples/notes"
 	tests := []struct {
 		name   string
@@ -694,6 +696,9 @@ func TestExitCodes(t *testing.T) {
 		{"no key and no mock", []string{"run", "--schema", "a", "--in", notes}, exitFatal, []string{"OPENAI_API_KEY", "--mock"}},
 		{"mock off and no key", []string{"run", "--mock=off", "--schema", "a", "--in", notes}, exitFatal, []string{"OPENAI_API_KEY"}},
 		{"schema not strict", []string{"run", "--mock", "--schema", "notstrict.json", "--in", notes}, exitFatal, []string{"cannot be made strict", "/properties/a"}},
+		{"schema file not JSON", []string{"run", "--mock", "--schema", "trailing.json", "--in", notes}, exitFatal, []string{"trailing.json is not valid JSON: line 4, column 1"}},
+		{"schema file empty", []string{"run", "--mock", "--schema", "empty.json", "--in", notes}, exitFatal, []string{"empty.json is empty"}},
+		{"inline JSON schema", []string{"run", "--mock", "--schema", `{"type":"object","properties":{"a":{}}}`, "--in", notes}, exitUsage, []string{"not JSON itself: save the JSON to a file"}},
 		{"schema file missing", []string{"run", "--mock", "--schema", "missing.schema.json", "--in", notes}, exitFatal, []string{"missing.schema.json"}},
 		{"export of no run", []string{"export", "--run-dir", "nowhere", "--out", "x.jsonl"}, exitFatal, []string{"nowhere"}},
 	}

@@ -32,11 +32,13 @@ func loadSchema(arg string) (*jobSchema, error) {
 	name := "extraction"
 	if b, err := os.ReadFile(arg); err == nil {
 		doc, name = b, strings.TrimSuffix(strings.TrimSuffix(filepath.Base(arg), ".json"), ".schema")
-		if !json.Valid(doc) {
-			return nil, fmt.Errorf("schema file %s is not valid JSON", arg)
+		if err := jsonProblem(doc); err != nil {
+			return nil, fmt.Errorf("schema file %s %w", arg, err)
 		}
 	} else if looksLikePath(arg) {
 		return nil, fmt.Errorf("schema file: %w", err)
+	} else if t := strings.TrimSpace(arg); strings.HasPrefix(t, "{") && json.Valid([]byte(t)) {
+		return nil, usagef("--schema takes a JSON Schema file or an inline spec such as 'vendor, total number', not JSON itself: save the JSON to a file and pass its path")
 	} else {
 		d, err := schema.ParseSpec(arg)
 		if err != nil {
@@ -58,6 +60,35 @@ func loadSchema(arg string) (*jobSchema, error) {
 		return nil, err
 	}
 	return &jobSchema{spec: spec, changes: changes, source: doc}, nil
+}
+
+// jsonProblem says what is wrong with a schema file that is not JSON: empty,
+// or where its syntax breaks (line and column); nil if it is valid.
+func jsonProblem(doc []byte) error {
+	if len(bytes.TrimSpace(doc)) == 0 {
+		return errors.New("is empty")
+	}
+	var v any
+	err := json.Unmarshal(doc, &v)
+	if err == nil {
+		return nil
+	}
+	var se *json.SyntaxError
+	if !errors.As(err, &se) {
+		return fmt.Errorf("is not valid JSON: %v", err)
+	}
+	line, col := 1, 1
+	for _, c := range doc[:min(int(se.Offset), len(doc))] {
+		if c == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	if se.Offset > 0 {
+		col-- // Offset is just past the byte that broke the syntax
+	}
+	return fmt.Errorf("is not valid JSON: line %d, column %d: %v", line, col, se)
 }
 
 func looksLikePath(s string) bool {

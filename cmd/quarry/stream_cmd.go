@@ -54,12 +54,17 @@ func (a *app) streamOne(ctx context.Context, j *job, ledger *pipeline.Ledger, si
 	fn := func(ctx context.Context, doc pipeline.Document) pipeline.Result {
 		shown := 0 // lines drawn by the last partial, on a terminal
 		var final extract.RawPartial
+		var last []byte // the JSON shown last: the final answer repeats the last partial
 		for p, err := range ex.StreamRaw(ctx, j.schema.spec, extract.StreamOptions{}, docextract.Inputs(&doc)...) {
 			if err != nil {
 				final, runErr = p, err
 				break
 			}
 			final = p
+			if bytes.Equal(p.JSON, last) {
+				continue
+			}
+			last = append(last[:0], p.JSON...)
 			var out bytes.Buffer
 			if tty {
 				_ = json.Indent(&out, p.JSON, "", "  ")

@@ -25,6 +25,11 @@ func TestStreamOneDocument(t *testing.T) {
 			t.Fatalf("partial %d has fewer fields (%d) than the one before (%d)", i, len(m), prev)
 		}
 		prev = len(m)
+		// Each line shows something new: the final answer, which repeats
+		// the last partial, was printed twice before.
+		if i > 0 && l == lines[i-1] {
+			t.Errorf("partial %d repeats the line before: %s", i, l)
+		}
 	}
 	var final map[string]any
 	_ = json.Unmarshal([]byte(lines[len(lines)-1]), &final)
