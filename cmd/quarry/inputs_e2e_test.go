@@ -212,3 +212,15 @@ func TestNoDocuments(t *testing.T) {
 		})
 	}
 }
+
+// TestSummaryOneDocument: the summary of a run of one document says
+// "1 document" (it said "1 documents").
+func TestSummaryOneDocument(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, dir, "a.txt", []byte("Invoice from Acme, total 12.50 EUR\n"))
+	r := cmd{dir: dir}.run(t, exitOK, "run", "--mock", "--schema", "vendor", "--in", "a.txt", "--out", "a.jsonl")
+	if !strings.Contains(r.stderr, "quarry: 1 document in ") {
+		t.Errorf("summary:\n%s", r.stderr)
+	}
+}

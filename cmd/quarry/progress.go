@@ -110,7 +110,7 @@ func (r *recordSink) Close(*pipeline.RunInfo) error { return nil }
 func (a *app) summary(j *job, t pipeline.Totals, rec *recordSink, runErr error) {
 	w := a.stderr
 	failures := rec.failures
-	line := fmt.Sprintf("quarry: %d documents in %s", t.Documents, t.Wall.Round(time.Millisecond))
+	line := fmt.Sprintf("quarry: %s in %s", documents(t.Documents), t.Wall.Round(time.Millisecond))
 	if sent := t.Documents - t.ByStatus[pipeline.StatusSkipped]; sent > 0 && t.Wall > 0 {
 		line += fmt.Sprintf(", %.0f documents/min", float64(sent)/t.Wall.Minutes())
 	}
@@ -177,4 +177,12 @@ func count(n int64) string {
 		b.WriteRune(c)
 	}
 	return b.String()
+}
+
+// documents is "1 document" or "n documents".
+func documents(n int) string {
+	if n == 1 {
+		return "1 document"
+	}
+	return fmt.Sprintf("%d documents", n)
 }

@@ -105,10 +105,17 @@ func (a *app) writeReview(ctx context.Context, runDir, out string, opts review.O
 	if st.BadLines > 0 {
 		a.log.Warn("skipped damaged ledger lines", "lines", st.BadLines)
 	}
-	fmt.Fprintf(a.stderr, "quarry: review page %s: %d documents, %d values (%d supported, %d unsupported, %d not found, %d unchecked), %d page images, %.1f MB\n",
-		out, st.Documents, st.Fields, st.Counts.Supported, st.Counts.Unsupported, st.Counts.NotFound, st.Counts.Unchecked, st.Images, float64(st.Bytes)/1e6)
+	c := st.Counts
+	verdicts := fmt.Sprintf("%d supported, %d unsupported, %d not found, %d unchecked", c.Supported, c.Unsupported, c.NotFound, c.Unchecked)
+	// Values without an evidence item (nulls) are shown too: say so, or the
+	// counts would not add up to the values.
+	if with := c.Supported + c.Unsupported + c.NotFound + c.Unchecked; with > 0 && st.Fields > with {
+		verdicts += fmt.Sprintf(", %d without evidence", st.Fields-with)
+	}
+	fmt.Fprintf(a.stderr, "quarry: review page %s: %s, %d values (%s), %d page images, %.1f MB\n",
+		out, documents(st.Documents), st.Fields, verdicts, st.Images, float64(st.Bytes)/1e6)
 	if st.Notes > 0 {
-		fmt.Fprintf(a.stderr, "quarry: %d documents carry a note on the page (a source changed or could not be read again)\n", st.Notes)
+		fmt.Fprintf(a.stderr, "quarry: a note on the page for %s (a source changed or could not be read again)\n", documents(st.Notes))
 	}
 	return nil
 }

@@ -67,10 +67,11 @@ func (a *app) runCommand() *cobra.Command {
 	f := newRunFlags()
 	cmd := &cobra.Command{
 		Use:   "run --schema SCHEMA --in PATH... [--out FILE...]",
-		Short: "Extract records from documents into JSONL, CSV or XLSX",
+		Short: "Extract records from documents into JSONL, CSV, XLSX, Parquet or SQLite",
 		Long: `Runs an extraction over files, folders (recursively) or stdin ("-"):
-PDFs (text extracted locally; scanned PDFs, or all with --pdf file, are sent as
-files), CSV/TSV rows, text, Markdown, HTML, JSON and JSON lines, and images.
+PDFs (text extracted locally; scanned pages are sent as images beside it, PDFs
+with no text at all, or all with --pdf file, as files), CSV/TSV rows, text,
+Markdown, HTML, JSON and JSON lines, and images.
 
 Every document ends with exactly one outcome — ok, invalid, refused,
 incomplete, error or skipped — recorded in a ledger under --run-dir. Running
