@@ -55,7 +55,9 @@ func ParseSpec(spec string) ([]byte, error) {
 		return nil, p.errorf("no fields")
 	}
 	var b bytes.Buffer
-	b.WriteString(`{"$schema":"https://json-schema.org/draft/2020-12/schema",`)
+	// No "$schema": strict mode does not take it, and the converter would
+	// report removing what the user never wrote.
+	b.WriteString(`{`)
 	specObject(&b, fields)
 	b.WriteString("}")
 	var out bytes.Buffer

@@ -104,6 +104,20 @@ func TestParseSpecTypeAsDescription(t *testing.T) {
 	}
 }
 
+// TestParseSpecNeedsNoChange: a spec's schema is strict already but for what
+// Strictify must do (optional fields made nullable); before, it carried a
+// "$schema" whose removal every dry run and "quarry schema" reported.
+func TestParseSpecNeedsNoChange(t *testing.T) {
+	doc, err := schema.ParseSpec("vendor, total number, lines [q int]")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, changes, err := schema.Strictify(doc)
+	if err != nil || len(changes) > 0 {
+		t.Errorf("Strictify: changes %v, err %v; want none", changes, err)
+	}
+}
+
 func FuzzParseSpec(f *testing.F) {
 	for _, s := range []string{"vendor, total number", "a {b [c int, d (x|y)]}, e? []date: \"q\""} {
 		f.Add(s)
