@@ -21,6 +21,7 @@ import (
 type spool struct {
 	f     *os.File
 	w     *bufio.Writer
+	gone  bool           // the file was unlinked once open (Unix): nothing to remove
 	names []string       // original column names, first seen first
 	index map[string]int // name → position in names
 	buf   []byte
@@ -32,7 +33,10 @@ func newSpool(dir string) (*spool, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sink: spool: %w", err)
 	}
-	return &spool{f: f, w: bufio.NewWriterSize(f, 64<<10), index: map[string]int{}}, nil
+	// Unlinked at once where the system allows it (not Windows), so a run
+	// killed (kill -9) leaves no spool file beside the user's outputs.
+	gone := os.Remove(f.Name()) == nil
+	return &spool{f: f, gone: gone, w: bufio.NewWriterSize(f, 64<<10), index: map[string]int{}}, nil
 }
 
 // add stores one row. cols are the source row's original columns; a name
@@ -156,8 +160,10 @@ func (s *spool) Close() error {
 		return nil
 	}
 	err := s.f.Close()
-	if rerr := os.Remove(s.f.Name()); err == nil {
-		err = rerr
+	if !s.gone {
+		if rerr := os.Remove(s.f.Name()); err == nil {
+			err = rerr
+		}
 	}
 	s.f = nil
 	return err
